@@ -1,0 +1,313 @@
+import { io, type Socket } from "socket.io-client";
+import type {
+  AckResult,
+  ClientToServerEvents,
+  InboxEntry,
+  MessageView,
+  PresenceChange,
+  ReadReceipt,
+  ServerToClientEvents,
+} from "../../server/socket/contract.ts";
+
+export type Outgoing = { conversationId: string; clientMsgId: string; body: string; createdAt: string; status: "sending" | "failed"; error?: string };
+export type ChatState = {
+  connection: "connecting" | "online" | "offline";
+  inbox: Readonly<Record<string, InboxEntry>>;
+  messages: Readonly<Record<string, readonly MessageView[]>>; // conversations whose history is loaded, by seq
+  outbox: readonly Outgoing[]; // sent but not yet acknowledged: shown as "sending", resent until acked
+};
+export type ChatClientOptions = { deviceId: string; auth?: { token: string }; onUnauthenticated?: () => void };
+
+const ACK_TIMEOUT_MS = 8000;
+const SYNC_PAGE = 100;
+// Codes after which the same send can succeed later; anything else will fail the same way again.
+const RETRIABLE = new Set(["UNAVAILABLE", "RATE_LIMITED", "INTERNAL", "TIMEOUT", "DISCONNECTED"]);
+
+class AckError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * The browser side of the protocol (docs/protocol.md), shared by the visitor window and the console:
+ * an outbox kept in localStorage and resent with the same clientMsgId until acked, and a sync from the
+ * last seq held on every connect and whenever a hidden tab becomes visible.
+ */
+export class ChatClient {
+  private state: ChatState;
+  private readonly listeners = new Set<() => void>();
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly storageKey: string;
+  private readonly syncing = new Map<string, Promise<void>>();
+  private readonly resyncWanted = new Set<string>();
+  private flushing = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDelay = 1000;
+  private active: string | undefined; // the conversation on screen: it gets read receipts
+
+  constructor(private readonly options: ChatClientOptions) {
+    this.storageKey = `parley.outbox.${options.deviceId}`;
+    this.state = { connection: "connecting", inbox: {}, messages: {}, outbox: this.loadOutbox() };
+    this.socket = io({ auth: options.auth ?? {}, transports: ["websocket", "polling"] });
+    this.socket.on("connect", () => this.onConnect());
+    this.socket.on("disconnect", () => this.set({ connection: "offline" }));
+    this.socket.on("connect_error", (err) => {
+      this.set({ connection: "offline" });
+      if ((err as { data?: { code?: string } }).data?.code === "UNAUTHENTICATED") options.onUnauthenticated?.();
+    });
+    this.socket.on("message:sent", (message) => this.receive(message));
+    this.socket.on("conversation:read", (receipt) => this.applyReceipt(receipt));
+    this.socket.on("presence:changed", (change) => this.applyPresence(change));
+    document.addEventListener("visibilitychange", this.onVisibility);
+  }
+
+  // --- for React (useSyncExternalStore) ---
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getState = (): ChatState => this.state;
+
+  get deviceId(): string {
+    return this.options.deviceId;
+  }
+
+  close(): void {
+    document.removeEventListener("visibilitychange", this.onVisibility);
+    clearTimeout(this.retryTimer);
+    this.socket.close();
+  }
+
+  /** Shows a conversation: loads its history (or what was missed) and marks it read while visible. */
+  async open(conversationId: string): Promise<void> {
+    this.active = conversationId;
+    if (!this.state.messages[conversationId]) this.set({ messages: { ...this.state.messages, [conversationId]: [] } });
+    if (!this.state.inbox[conversationId]) await this.fetchSummary(conversationId);
+    await this.sync(conversationId);
+    this.markRead(conversationId);
+  }
+
+  send(conversationId: string, body: string): void {
+    const outgoing: Outgoing = { conversationId, clientMsgId: crypto.randomUUID(), body, createdAt: new Date().toISOString(), status: "sending" };
+    this.set({ outbox: [...this.state.outbox, outgoing] });
+    this.saveOutbox();
+    void this.flush();
+  }
+
+  /** Tells the server this side has seen everything up to the last message, when the window is actually visible. */
+  markRead(conversationId: string): void {
+    const summary = this.state.inbox[conversationId];
+    const isVisible = document.visibilityState === "visible";
+    if (!summary || !isVisible || this.active !== conversationId || summary.lastReadSeq >= summary.lastSeq) return;
+    this.request("conversation:mark-read", { conversationId, seq: summary.lastSeq })
+      .then((receipt) => this.applyReceipt(receipt))
+      .catch(() => undefined); // the next message or reconnect tries again
+  }
+
+  // --- connection lifecycle ---
+  private async onConnect(): Promise<void> {
+    this.set({ connection: "online" });
+    this.retryDelay = 1000;
+    void this.flush();
+    await this.resync();
+  }
+
+  private onVisibility = () => {
+    if (document.visibilityState !== "visible" || !this.socket.connected) return;
+    void this.resync();
+    void this.flush();
+  };
+
+  /** Catch up on everything missed: the inbox, then each loaded conversation from its last seq. */
+  private async resync(): Promise<void> {
+    try {
+      const { conversations } = await this.request("conversation:list", {});
+      const inbox = { ...this.state.inbox };
+      for (const entry of conversations) inbox[entry.id] = entry;
+      this.set({ inbox });
+    } catch {
+      return; // disconnected again: the next connect resyncs
+    }
+    await Promise.all(Object.keys(this.state.messages).map((id) => this.sync(id)));
+    if (this.active) this.markRead(this.active);
+  }
+
+  /** Pages through message:sync from the last seq held until hasMore is false. One sync per conversation at a time. */
+  private sync(conversationId: string): Promise<void> {
+    const running = this.syncing.get(conversationId);
+    if (running) {
+      this.resyncWanted.add(conversationId); // something arrived meanwhile: go round once more after this one
+      return running;
+    }
+    const run = (async () => {
+      try {
+        let hasMore = true;
+        while (hasMore && this.socket.connected) {
+          const page = await this.request("message:sync", { conversationId, afterSeq: this.lastSeqHeld(conversationId), limit: SYNC_PAGE });
+          this.merge(conversationId, page.messages);
+          hasMore = page.hasMore;
+        }
+      } catch {
+        // disconnected or refused: the next connect or visibility change syncs again
+      } finally {
+        this.syncing.delete(conversationId);
+      }
+      if (this.resyncWanted.delete(conversationId)) await this.sync(conversationId);
+    })();
+    this.syncing.set(conversationId, run);
+    return run;
+  }
+
+  // --- sending ---
+  /** Sends the outbox in order, one at a time, so messages keep the order they were written in. */
+  private async flush(): Promise<void> {
+    if (this.flushing || !this.socket.connected) return;
+    this.flushing = true;
+    try {
+      for (let next = this.nextToSend(); next; next = this.nextToSend()) {
+        const { conversationId, clientMsgId, body } = next;
+        try {
+          const { message } = await this.request("message:send", { conversationId, clientMsgId, body });
+          this.dropOutgoing(clientMsgId);
+          this.merge(conversationId, [message]);
+          this.retryDelay = 1000;
+        } catch (err) {
+          const code = err instanceof AckError ? err.code : "INTERNAL";
+          if (RETRIABLE.has(code)) return this.scheduleRetry();
+          this.set({ outbox: this.state.outbox.map((o) => (o.clientMsgId === clientMsgId ? { ...o, status: "failed", error: (err as Error).message } : o)) });
+          this.saveOutbox();
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private nextToSend = () => this.state.outbox.find((o) => o.status === "sending");
+
+  private scheduleRetry(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.flush(), this.retryDelay);
+    this.retryDelay = Math.min(this.retryDelay * 2, 15_000);
+  }
+
+  private dropOutgoing(clientMsgId: string): void {
+    this.set({ outbox: this.state.outbox.filter((o) => o.clientMsgId !== clientMsgId) });
+    this.saveOutbox();
+  }
+
+  // --- incoming ---
+  private receive(message: MessageView): void {
+    const { conversationId } = message;
+    const held = this.state.messages[conversationId];
+    // A gap means something was missed (a drop, another node): fetch it rather than show a hole.
+    if (held && message.seq > this.lastSeqHeld(conversationId) + 1) void this.sync(conversationId);
+    this.merge(conversationId, [message]);
+    if (!this.state.inbox[conversationId]) void this.fetchSummary(conversationId);
+    this.markRead(conversationId);
+  }
+
+  /** Adds messages (deduplicated by seq) and brings the inbox row up to date with them. */
+  private merge(conversationId: string, incoming: readonly MessageView[]): void {
+    if (!incoming.length) return;
+    const held = this.state.messages[conversationId];
+    const messages = held ? { ...this.state.messages, [conversationId]: mergeBySeq(held, incoming) } : this.state.messages;
+    const newest = incoming.reduce((a, b) => (b.seq > a.seq ? b : a));
+    const summary = this.state.inbox[conversationId];
+    const ownNewest = Math.max(0, ...incoming.filter((m) => m.senderDeviceId === this.deviceId).map((m) => m.seq));
+    const inbox = summary && newest.seq >= summary.lastSeq ? { ...this.state.inbox, [conversationId]: withNewest(summary, newest, ownNewest) } : this.state.inbox;
+    // An acked message may come back through sync or another tab: it is no longer "sending".
+    const confirmed = new Set(incoming.map((m) => m.clientMsgId));
+    const outbox = this.state.outbox.some((o) => confirmed.has(o.clientMsgId)) ? this.state.outbox.filter((o) => !confirmed.has(o.clientMsgId)) : this.state.outbox;
+    this.set({ messages, inbox, outbox });
+    if (outbox !== this.state.outbox) this.saveOutbox();
+  }
+
+  private applyReceipt({ conversationId, deviceId, lastReadSeq }: Omit<ReadReceipt, "unread">): void {
+    const summary = this.state.inbox[conversationId];
+    if (!summary) return;
+    const next =
+      deviceId === this.deviceId
+        ? { ...summary, lastReadSeq: Math.max(summary.lastReadSeq, lastReadSeq) }
+        : { ...summary, peerLastReadSeq: Math.max(summary.peerLastReadSeq, lastReadSeq) };
+    this.set({ inbox: { ...this.state.inbox, [conversationId]: { ...next, unread: Math.max(0, next.lastSeq - next.lastReadSeq) } } });
+  }
+
+  private applyPresence({ deviceId, online, lastSeenAt }: PresenceChange): void {
+    const inbox = { ...this.state.inbox };
+    for (const [id, entry] of Object.entries(inbox)) {
+      if (entry.peer.deviceId === deviceId) inbox[id] = { ...entry, peerOnline: online, peer: { ...entry.peer, lastSeenAt } };
+    }
+    this.set({ inbox });
+  }
+
+  private async fetchSummary(conversationId: string): Promise<void> {
+    try {
+      const { conversation } = await this.request("conversation:get", { conversationId });
+      this.set({ inbox: { ...this.state.inbox, [conversation.id]: conversation } });
+    } catch {
+      // retried by the next resync
+    }
+  }
+
+  // --- plumbing ---
+  private lastSeqHeld(conversationId: string): number {
+    const held = this.state.messages[conversationId];
+    return held?.length ? held[held.length - 1].seq : 0;
+  }
+
+  private async request<E extends keyof ClientToServerEvents>(
+    event: E,
+    input: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<AckData<ClientToServerEvents[E]>> {
+    if (!this.socket.connected) throw new AckError("DISCONNECTED", "not connected");
+    let result: AckResult<AckData<ClientToServerEvents[E]>>;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's typed emitWithAck cannot follow a generic event name
+      result = await (this.socket.timeout(ACK_TIMEOUT_MS) as any).emitWithAck(event, input);
+    } catch {
+      throw new AckError("TIMEOUT", "no answer from the server");
+    }
+    if (!result.ok) throw new AckError(result.error.code, result.error.message);
+    return result.data;
+  }
+
+  private set(patch: Partial<ChatState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  private loadOutbox(): Outgoing[] {
+    try {
+      const saved = JSON.parse(localStorage.getItem(this.storageKey) ?? "[]") as Outgoing[];
+      return saved.map((o) => ({ ...o, status: "sending" }));
+    } catch {
+      return [];
+    }
+  }
+
+  private saveOutbox(): void {
+    const pending = this.state.outbox.filter((o) => o.status === "sending");
+    try {
+      if (pending.length) localStorage.setItem(this.storageKey, JSON.stringify(pending));
+      else localStorage.removeItem(this.storageKey);
+    } catch {
+      // storage full or blocked (private mode): sending still works, only reload-survival is lost
+    }
+  }
+}
+
+type AckData<F> = F extends (input: never, ack: (result: AckResult<infer T>) => void) => void ? T : never;
+
+function mergeBySeq(held: readonly MessageView[], incoming: readonly MessageView[]): MessageView[] {
+  const bySeq = new Map(held.map((m) => [m.seq, m]));
+  for (const message of incoming) bySeq.set(message.seq, message);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function withNewest(summary: InboxEntry, newest: MessageView, ownNewest: number): InboxEntry {
+  // One's own message is read by definition (the server moves the sender's cursor in the same statement).
+  const lastReadSeq = Math.max(summary.lastReadSeq, ownNewest);
+  return { ...summary, lastSeq: newest.seq, lastMessage: newest, lastMessageAt: newest.createdAt, lastReadSeq, unread: Math.max(0, newest.seq - lastReadSeq) };
+}

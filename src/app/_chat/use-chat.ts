@@ -1,0 +1,26 @@
+"use client";
+
+import { useEffect, useState, useSyncExternalStore } from "react";
+import { ChatClient, type ChatClientOptions, type ChatState } from "./chat-client.ts";
+
+const EMPTY: ChatState = { connection: "connecting", inbox: {}, messages: {}, outbox: [] };
+
+/** One ChatClient for the component's lifetime (or until its options change), and its state as React state. */
+export function useChatClient(options: ChatClientOptions | null): { client: ChatClient | null; state: ChatState } {
+  const [client, setClient] = useState<ChatClient | null>(null);
+  const deviceId = options?.deviceId;
+  const token = options?.auth?.token;
+  useEffect(() => {
+    if (!options) return;
+    const created = new ChatClient(options);
+    setClient(created);
+    return () => created.close();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new client only for a new identity
+  }, [deviceId, token]);
+  const state = useSyncExternalStore(
+    (listener) => client?.subscribe(listener) ?? (() => undefined),
+    () => client?.getState() ?? EMPTY,
+    () => EMPTY,
+  );
+  return { client, state };
+}

@@ -1,0 +1,41 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { signUpAgent, signUpAgentSchema } from "../../core/agents/sign-up-agent.ts";
+import { ChatError } from "../../core/errors.ts";
+import { db } from "../_lib/server-context.ts";
+import { signIn, signOut } from "../auth.ts";
+
+export type FormState = { error?: string; values?: Record<string, string> };
+
+const field = (form: FormData, name: string) => String(form.get(name) ?? "");
+
+export async function signInAction(_state: FormState, form: FormData): Promise<FormState> {
+  const identifier = field(form, "identifier");
+  try {
+    await signIn("credentials", { identifier, password: field(form, "password"), redirectTo: "/admin" });
+    return {};
+  } catch (err) {
+    // signIn redirects by throwing; only its AuthError means "wrong credentials"
+    if (err instanceof AuthError) return { error: "Wrong email, phone number or password.", values: { identifier } };
+    throw err;
+  }
+}
+
+export async function signUpAction(_state: FormState, form: FormData): Promise<FormState> {
+  const values = { identifier: field(form, "identifier"), name: field(form, "name") };
+  const input = signUpAgentSchema.safeParse({ ...values, password: field(form, "password") });
+  if (!input.success) return { error: input.error.issues[0]?.message ?? "Check the form.", values };
+  try {
+    await signUpAgent(db(), input.data);
+  } catch (err) {
+    if (err instanceof ChatError && err.code === "CONFLICT") return { error: `${err.message}. Sign in instead?`, values };
+    throw err;
+  }
+  await signIn("credentials", { identifier: values.identifier, password: field(form, "password"), redirectTo: "/admin" });
+  return {};
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/admin/sign-in" });
+}

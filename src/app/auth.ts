@@ -1,0 +1,56 @@
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { credentialsSchema, verifyCredentials } from "../core/agents/verify-credentials.ts";
+import { cookies } from "next/headers";
+import { SESSION_TTL_MS, createAgentSession, revokeAgentSession } from "../core/sessions/agent-session.ts";
+import { agentFromCookies } from "../core/sessions/session-cookie.ts";
+import { db, serverConfig } from "./_lib/server-context.ts";
+
+declare module "next-auth" {
+  interface User {
+    sessionToken?: string;
+    deviceId?: string;
+  }
+}
+
+class WrongCredentials extends CredentialsSignin {
+  override code = "wrong_credentials";
+}
+
+// Built per request, because the secret is known only once the custom server has booted.
+const authConfig = (): NextAuthConfig => ({
+  secret: serverConfig().AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: SESSION_TTL_MS / 1000 },
+  pages: { signIn: "/admin/sign-in" },
+  providers: [
+    Credentials({
+      credentials: { identifier: { label: "Email or phone" }, password: { label: "Password", type: "password" } },
+      authorize: async (raw) => {
+        const input = credentialsSchema.safeParse(raw);
+        const agent = input.success ? await verifyCredentials(db(), input.data) : null;
+        if (!agent) throw new WrongCredentials();
+        // A session row per sign-in: the cookie alone cannot be revoked, the row can.
+        const sessionToken = await createAgentSession(db(), agent.id);
+        return { id: agent.id, name: agent.name, email: agent.email, sessionToken, deviceId: agent.deviceId };
+      },
+    }),
+  ],
+  callbacks: {
+    jwt: ({ token, user }) => (user ? { ...token, sessionToken: user.sessionToken, deviceId: user.deviceId } : token),
+  },
+  events: {
+    signOut: async (message) => {
+      const sessionToken = "token" in message ? message.token?.sessionToken : undefined;
+      if (typeof sessionToken === "string") await revokeAgentSession(db(), sessionToken);
+    },
+  },
+});
+
+export const { handlers, auth, signIn, signOut } = NextAuth(authConfig);
+
+/** The signed-in agent, or null; a cookie whose session row is gone (signed out elsewhere) counts as signed out. */
+export async function currentAgent() {
+  const jar = await cookies();
+  return agentFromCookies(new Map(jar.getAll().map((cookie) => [cookie.name, cookie.value])), db(), serverConfig().AUTH_SECRET);
+}

@@ -1,0 +1,76 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+import { Composer } from "../_chat/composer.tsx";
+import { ConnectionBanner } from "../_chat/connection-banner.tsx";
+import { MessageList } from "../_chat/message-list.tsx";
+import { useChatClient } from "../_chat/use-chat.ts";
+
+type VisitorSession = { visitor: { deviceId: string; label: string }; agent: { deviceId: string; name: string }; conversationId: string; token: string };
+const TOKEN_KEY = "parley.visitor.token";
+
+/** Exchanges the stored token (if any) for this browser's visitor identity and conversation with the agent. */
+async function identify(agentId: string, page: string, referrer: string): Promise<VisitorSession> {
+  const token = localStorage.getItem(TOKEN_KEY) ?? undefined;
+  const response = await fetch("/api/visitors", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ agentId, token, page: page || undefined, referrer }),
+  });
+  const reply = (await response.json()) as { ok: true; data: VisitorSession } | { ok: false; error: { message: string } };
+  if (!reply.ok) throw new Error(reply.error.message);
+  localStorage.setItem(TOKEN_KEY, reply.data.token); // renewed on every load: an active visitor never expires
+  return reply.data;
+}
+
+export function VisitorWindow({ agentId, page, referrer }: { agentId: string; page: string; referrer: string }) {
+  const [session, setSession] = useState<VisitorSession | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const start = useCallback(() => {
+    identify(agentId, page, referrer).then(setSession, (err: Error) => setError(err.message));
+  }, [agentId, page, referrer]);
+  useEffect(start, [start]);
+
+  const { client, state } = useChatClient(session && { deviceId: session.visitor.deviceId, auth: { token: session.token }, onUnauthenticated: start });
+  const conversationId = session?.conversationId;
+  useEffect(() => {
+    if (client && conversationId) void client.open(conversationId);
+  }, [client, conversationId]);
+
+  const summary = conversationId ? state.inbox[conversationId] : undefined;
+  const unread = summary?.unread ?? 0;
+  useEffect(() => window.parent.postMessage({ type: "parley:unread", count: unread }, "*"), [unread]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => event.key === "Escape" && window.parent.postMessage({ type: "parley:close" }, "*");
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  if (error) return <p className="p-6 text-sm text-red-700" role="alert">This chat is unavailable: {error}</p>;
+  const agentName = session?.agent.name ?? "";
+  return (
+    <main className="flex h-full flex-col bg-slate-50">
+      <header className="flex items-center gap-3 bg-brand-600 px-4 py-3 text-white">
+        <span aria-hidden className="flex h-9 w-9 items-center justify-center rounded-full bg-white/20 font-semibold">
+          {agentName.slice(0, 1).toUpperCase()}
+        </span>
+        <div>
+          <h1 className="text-sm font-semibold">{agentName || "Chat"}</h1>
+          <p className="text-xs text-white/80">{summary?.peerOnline ? "Online" : "We'll reply as soon as we can"}</p>
+        </div>
+      </header>
+      <ConnectionBanner connection={session ? state.connection : "connecting"} />
+      {session && (
+        <MessageList
+          messages={state.messages[session.conversationId] ?? []}
+          pending={state.outbox.filter((o) => o.conversationId === session.conversationId)}
+          selfDeviceId={session.visitor.deviceId}
+          peerLastReadSeq={summary?.peerLastReadSeq ?? 0}
+          peerLabel={agentName}
+          emptyText="Hi! How can we help? Write us a message."
+        />
+      )}
+      {session && client && <Composer placeholder="Write a message…" onSend={(body) => client.send(session.conversationId, body)} />}
+    </main>
+  );
+}

@@ -1,0 +1,23 @@
+// Clients branch on these codes: add new ones, never rename one. docs/protocol.md lists them all.
+export const ERROR_CODES = [
+  "BAD_INPUT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "UNAVAILABLE",
+  "INTERNAL",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class ChatError extends Error {
+  override readonly name = "ChatError"; // options.cause is kept, so the log shows the underlying error beneath ours
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

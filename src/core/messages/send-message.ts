@@ -1,0 +1,64 @@
+import { z } from "zod";
+import type { Message } from "../../generated/prisma/client.ts";
+import type { Actor } from "../actor.ts";
+import type { Db } from "../db.ts";
+import { ChatError } from "../errors.ts";
+import { conversationIdSchema, newMessageId } from "../ids.ts";
+import { findVisibleConversation } from "../conversations/find-visible-conversation.ts";
+import { toMessageView, type MessageView } from "./message-view.ts";
+
+export const MAX_BODY_LENGTH = 4000;
+export const sendMessageSchema = z.object({
+  conversationId: conversationIdSchema,
+  clientMsgId: z.uuid(),
+  body: z.string().trim().min(1, "message is empty").max(MAX_BODY_LENGTH),
+});
+export type SendMessageInput = z.infer<typeof sendMessageSchema>;
+export type SendResult = { message: MessageView; isReplay: boolean };
+
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * Stores a message with the conversation's next seq, once per (sender, clientMsgId).
+ * One statement bumps lastSeq and inserts the row: it holds the conversation's row lock, so concurrent
+ * senders get consecutive seqs, and if the insert fails the bump is rolled back with it (no gap).
+ * A single statement also behaves on PGlite, where concurrent interactive transactions do not.
+ */
+export async function sendMessage(db: Db, input: SendMessageInput, actor: Actor): Promise<SendResult> {
+  const conversation = await findVisibleConversation(db, input.conversationId, actor);
+  const replay = await findReplay(db, actor, input.clientMsgId);
+  if (replay) return replay; // a message resent after a lost ack must not take a second seq
+  const reopens = actor.kind === "visitor"; // a visitor writing again reopens a resolved conversation
+  try {
+    const [row] = await db.$queryRaw<Message[]>`
+      WITH bumped AS (
+        UPDATE "Conversation"
+           SET "lastSeq" = "lastSeq" + 1, "lastMessageAt" = now(),
+               "status" = CASE WHEN ${reopens} THEN 'OPEN'::"ConversationStatus" ELSE "status" END
+         WHERE "id" = ${conversation.id}
+         RETURNING "lastSeq", "lastMessageAt")
+      INSERT INTO "Message" ("id", "conversationId", "seq", "senderDeviceId", "clientMsgId", "type", "body", "createdAt")
+      SELECT ${newMessageId()}, ${conversation.id}, "lastSeq", ${actor.deviceId}, ${input.clientMsgId}::uuid, 'TEXT', ${input.body}, "lastMessageAt"
+        FROM bumped
+      RETURNING *`;
+    if (!row) throw new ChatError("NOT_FOUND", "conversation not found");
+    return { message: toMessageView(row), isReplay: false };
+  } catch (err) {
+    // The original and its retry raced past findReplay; the unique index let one in, so answer with it.
+    if (uniqueViolation(err)) {
+      const winner = await findReplay(db, actor, input.clientMsgId);
+      if (winner) return winner;
+    }
+    throw err;
+  }
+}
+
+async function findReplay(db: Db, actor: Actor, clientMsgId: string): Promise<SendResult | null> {
+  const row = await db.message.findUnique({ where: { senderDeviceId_clientMsgId: { senderDeviceId: actor.deviceId, clientMsgId } } });
+  return row && { message: toMessageView(row), isReplay: true };
+}
+
+function uniqueViolation(err: unknown): boolean {
+  const text = `${(err as { code?: string })?.code ?? ""} ${(err as Error)?.message ?? ""}`;
+  return text.includes(UNIQUE_VIOLATION) || text.includes("P2002") || text.includes("P2010") && text.includes("unique");
+}

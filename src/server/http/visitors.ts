@@ -1,0 +1,26 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Config } from "../../config.ts";
+import type { Db } from "../../core/db.ts";
+import { identifyVisitor, identifyVisitorSchema } from "../../core/visitors/identify-visitor.ts";
+import type { Logger } from "../log.ts";
+import { rooms } from "../socket/rooms.ts";
+import type { ChatServer } from "../socket/types.ts";
+import { readJson, respond } from "./respond.ts";
+
+type Deps = { db: Db; io: ChatServer; config: Config; log: Logger };
+
+/** POST /api/visitors: the visitor window's first call; returns its device ID, a fresh token and its conversation. */
+export function visitors(req: IncomingMessage, res: ServerResponse, { db, io, config, log }: Deps): Promise<void> {
+  return respond(res, log, async () => {
+    const input = await readJson(req, identifyVisitorSchema);
+    const meta = { userAgent: req.headers["user-agent"], ip: req.socket.remoteAddress };
+    const session = await identifyVisitor(db, input, meta, { secret: config.AUTH_SECRET, ttlSeconds: config.VISITOR_TOKEN_TTL_SECONDS });
+    if (session.isNewConversation) {
+      // The agent's open tabs join the new room now, so the visitor's first message reaches them live.
+      io.in(rooms.device(session.agent.deviceId)).socketsJoin(rooms.conversation(session.conversationId));
+      log.info({ conversationId: session.conversationId }, "conversation opened");
+    }
+    const { isNewConversation: _new, ...reply } = session;
+    return reply;
+  });
+}

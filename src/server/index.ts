@@ -1,0 +1,105 @@
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { randomUUID } from "node:crypto";
+import { Server } from "socket.io";
+import type { Config } from "../config.ts";
+import type { Db } from "../core/db.ts";
+import { conversationIdsOf } from "../core/conversations/list-conversations.ts";
+import { ChatError } from "../core/errors.ts";
+import { PresenceTracker } from "../core/presence/presence-tracker.ts";
+import { onSessionRevoked } from "../core/sessions/agent-session.ts";
+import { health } from "./http/health.ts";
+import { sendJson } from "./http/respond.ts";
+import { visitors } from "./http/visitors.ts";
+import type { Logger } from "./log.ts";
+import { toWireError } from "./reply.ts";
+import { authenticate } from "./socket/authenticate.ts";
+import { conversationGet } from "./socket/handlers/conversation-get.ts";
+import { conversationList } from "./socket/handlers/conversation-list.ts";
+import { conversationMarkRead } from "./socket/handlers/conversation-mark-read.ts";
+import { messageSend } from "./socket/handlers/message-send.ts";
+import { messageSync } from "./socket/handlers/message-sync.ts";
+import { trackPresence } from "./socket/presence.ts";
+import { rooms } from "./socket/rooms.ts";
+import type { ChatServer, SocketCtx } from "./socket/types.ts";
+
+export const SOCKET_PATH = "/socket.io/";
+const MAX_SOCKET_PAYLOAD = 64 * 1024; // a message is at most 4,000 characters; nothing legitimate is bigger
+
+export type Next = {
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
+};
+export type AppDeps = { config: Config; db: Db; log: Logger; next?: Next };
+export type App = { io: ChatServer; close: () => Promise<void> };
+
+/** Mounts Parley on an HTTP server: its own HTTP routes, Socket.IO, and Next.js for everything else. */
+export function createApp(httpServer: HttpServer, { config, db, log, next }: AppDeps): App {
+  const presence = new PresenceTracker();
+  let isShuttingDown = false;
+  // destroyUpgrade off: upgrades on other paths (Next's hot reload in development) are ours to route below.
+  const io: ChatServer = new Server(httpServer, { path: SOCKET_PATH, maxHttpBufferSize: MAX_SOCKET_PAYLOAD, destroyUpgrade: false, serveClient: false });
+
+  io.use((socket, done) => {
+    authenticate(socket.handshake, db, config.AUTH_SECRET)
+      .then(async (actor) => {
+        socket.data.actor = actor;
+        // Joined before "connect" reaches the client, so a client's "connect" means "ready for events".
+        socket.join([rooms.device(actor.deviceId), ...(await conversationIdsOf(db, actor)).map(rooms.conversation)]);
+        if (actor.kind === "agent") socket.join(rooms.session(actor.sessionToken));
+        done();
+      })
+      .catch((err: unknown) => {
+        const error = err instanceof ChatError ? { code: err.code, message: err.message } : toWireError(err, log);
+        done(Object.assign(new Error(error.message), { data: error })); // the client reads err.data.code
+      });
+  });
+
+  io.on("connection", (socket) => {
+    const ctx: SocketCtx = { io, socket, db, presence, log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
+    ctx.log.debug({ kind: socket.data.actor.kind }, "socket connected");
+    trackPresence(ctx, config);
+    socket.on("conversation:list", conversationList(ctx));
+    socket.on("conversation:get", conversationGet(ctx));
+    socket.on("message:send", messageSend(ctx));
+    socket.on("message:sync", messageSync(ctx));
+    socket.on("conversation:mark-read", conversationMarkRead(ctx));
+  });
+
+  // Signing out (in the Next.js half) deletes the session row; its sockets go at once, not at their next request.
+  const stopListening = onSessionRevoked((sessionToken) => io.in(rooms.session(sessionToken)).disconnectSockets(true));
+
+  httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const requestLog = log.child({ reqId: randomUUID() });
+    route(req, res, requestLog).catch((err: unknown) => {
+      requestLog.error({ err, url: req.url }, "request failed");
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: "INTERNAL", message: "Something went wrong" } });
+      else res.destroy();
+    });
+  });
+  httpServer.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (req.url?.startsWith(SOCKET_PATH)) return; // Socket.IO's own listener takes it
+    if (next) next.upgrade(req, socket, head).catch(() => socket.destroy());
+    else socket.destroy();
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestLog: Logger): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path.startsWith(SOCKET_PATH)) return; // Socket.IO's own listener answers these
+    if (path === "/api/health" && req.method === "GET") return health(res, db, isShuttingDown);
+    if (path === "/api/visitors" && req.method === "POST") return visitors(req, res, { db, io, config, log: requestLog });
+    if (next) return next.handle(req, res);
+    sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "no such route" } });
+  }
+
+  return {
+    io,
+    close: async () => {
+      isShuttingDown = true;
+      stopListening();
+      // Sockets are told to go (clients then reconnect elsewhere or later and sync); in-flight acks finish first.
+      await io.close();
+      httpServer.closeAllConnections?.();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// The typed socket contract, shared by the server and the browser clients (client code: `import type` only).
+// docs/protocol.md describes the same events for people writing their own clients.
+import type { Actor } from "../../core/actor.ts";
+import type { ConversationSummary } from "../../core/conversations/conversation-summary.ts";
+import type { MessageView } from "../../core/messages/message-view.ts";
+import type { SyncPage } from "../../core/messages/sync-messages.ts";
+import type { ReadReceipt } from "../../core/read-state/mark-read.ts";
+import type { AckResult } from "../reply.ts";
+
+export type { AckResult, ConversationSummary, MessageView, SyncPage, ReadReceipt };
+export type Ack<T> = (result: AckResult<T>) => void;
+export type InboxEntry = ConversationSummary & { peerOnline: boolean };
+export type PresenceChange = { deviceId: string; online: boolean; lastSeenAt: string };
+
+export interface ClientToServerEvents {
+  "conversation:list": (input: { limit?: number } | undefined, ack: Ack<{ conversations: InboxEntry[] }>) => void;
+  "conversation:get": (input: { conversationId: string }, ack: Ack<{ conversation: InboxEntry }>) => void;
+  "message:send": (input: { conversationId: string; clientMsgId: string; body: string }, ack: Ack<{ message: MessageView }>) => void;
+  "message:sync": (input: { conversationId: string; afterSeq: number; limit?: number }, ack: Ack<SyncPage>) => void;
+  "conversation:mark-read": (input: { conversationId: string; seq: number }, ack: Ack<ReadReceipt>) => void;
+}
+
+export interface ServerToClientEvents {
+  "message:sent": (message: MessageView) => void;
+  "conversation:read": (receipt: Omit<ReadReceipt, "unread">) => void;
+  "presence:changed": (change: PresenceChange) => void;
+}
+
+export type SocketData = { actor: Actor };

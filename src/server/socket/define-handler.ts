@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { toWireError } from "../reply.ts";
+import type { SocketCtx } from "./types.ts";
+
+/**
+ * The only place that parses, catches, logs and acks. A handler's promise never rejects into
+ * socket.io: every failure becomes an error ack with a stable code.
+ */
+export const defineHandler =
+  <S extends z.ZodType, T>(schema: S, run: (input: z.infer<S>, ctx: SocketCtx) => Promise<T>) =>
+  (ctx: SocketCtx) =>
+  async (payload: unknown, ack?: unknown): Promise<void> => {
+    // Our clients always ask for an ack; an emit without one is not from a client that follows the protocol.
+    if (typeof ack !== "function") return void ctx.log.debug("event without ack ignored");
+    const input = schema.safeParse(payload);
+    if (!input.success) return ack({ ok: false, error: { code: "BAD_INPUT", message: z.prettifyError(input.error) } });
+    try {
+      ack({ ok: true, data: await run(input.data, ctx) });
+    } catch (err) {
+      ack({ ok: false, error: toWireError(err, ctx.log) });
+    }
+  };

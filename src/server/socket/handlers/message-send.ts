@@ -1,0 +1,13 @@
+import { sendMessage, sendMessageSchema } from "../../../core/messages/send-message.ts";
+import { defineHandler } from "../define-handler.ts";
+import { rooms } from "../rooms.ts";
+
+export const messageSend = defineHandler(sendMessageSchema, async (input, { socket, db, log }) => {
+  const { message, isReplay } = await sendMessage(db, input, socket.data.actor);
+  // A replay was broadcast when first stored; its sender only lost the ack, so the ack is all it needs.
+  if (!isReplay) {
+    socket.to(rooms.conversation(message.conversationId)).emit("message:sent", message); // the peer and the sender's other tabs
+    log.debug({ conversationId: message.conversationId, seq: message.seq }, "message stored");
+  }
+  return { message };
+});

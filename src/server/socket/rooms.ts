@@ -1,0 +1,10 @@
+import { createHash } from "node:crypto";
+import type { ConversationId, DeviceId } from "../../core/ids.ts";
+
+/** Every room name is built here. A conversation's room is its ID: the two device IDs concatenated. */
+export const rooms = {
+  conversation: (id: ConversationId) => id,
+  device: (id: DeviceId) => `device:${id}`, // all tabs of one visitor, or all of one agent's tabs and browsers
+  // Hashed, so the session token itself never appears in adapter traffic or debug output.
+  session: (sessionToken: string) => `session:${createHash("sha256").update(sessionToken).digest("hex").slice(0, 32)}`,
+} as const;

@@ -1,0 +1,145 @@
+/**
+ * Parley embed loader (bundled to public/widget.js).
+ *
+ * This is the only Parley code that runs on a customer's page, so it stays tiny,
+ * self-contained and isolated: everything lives in one closed shadow root, and the
+ * chat itself is an iframe served from our origin, created only when a visitor
+ * first opens the panel.
+ */
+
+interface Config {
+  agent: string;
+  /** Origin of our server, taken from the script's own src, never the host page. */
+  origin: string;
+}
+
+const AGENT_ID = /^[0-9a-f]{32}$/;
+
+// Host rules are !important because, across shadow boundaries, important shadow
+// declarations beat the host page's; `all: initial` stops inherited page styles
+// (fonts, colours, line-height) from leaking in.
+const STYLE = `
+:host{all:initial!important;display:block!important;position:fixed!important;right:20px!important;bottom:20px!important;z-index:2147483647!important}
+[hidden]{display:none!important}
+button{position:relative;z-index:1;display:grid;place-items:center;width:56px;height:56px;padding:0;border:0;border-radius:50%;background:#4f46e5;color:#fff;cursor:pointer;box-shadow:0 4px 16px rgba(0,0,0,.25)}
+button:hover{background:#4338ca}
+button:focus-visible{outline:3px solid #4f46e5;outline-offset:2px;box-shadow:0 0 0 2px #fff}
+button[aria-expanded=true] .open,button[aria-expanded=false] .close{display:none}
+.badge{position:absolute;top:-4px;right:-4px;box-sizing:border-box;min-width:20px;height:20px;padding:0 5px;border:2px solid #fff;border-radius:10px;background:#dc2626;font:700 11px/16px system-ui,sans-serif;text-align:center}
+.panel{position:absolute;right:0;bottom:72px;width:min(100vw - 40px,380px);height:min(100vh - 100px,600px);overflow:hidden;border-radius:16px;background:#fff;box-shadow:0 12px 48px rgba(0,0,0,.3)}
+iframe{display:block;width:100%;height:100%;border:0}
+@media (max-width:479px){.panel{position:fixed;top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0}}
+`;
+
+const ICONS =
+  '<svg class="open" width="28" height="28" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>' +
+  '<svg class="close" width="24" height="24" viewBox="0 0 24 24" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>';
+
+// The panel follows the launcher so Tab moves from the launcher into the chat.
+const MARKUP =
+  `<style>${STYLE}</style>` +
+  `<button type="button" aria-label="Open chat" aria-expanded="false">${ICONS}<span class="badge" aria-hidden="true" hidden></span></button>` +
+  '<div class="panel" hidden></div>';
+
+type ParleyWindow = Window & { __parleyWidget?: boolean };
+
+function findOwnScript(): HTMLScriptElement | null {
+  // currentScript is only set during synchronous evaluation and is null in some
+  // async/injected cases, so fall back to the documented shape of the embed tag.
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement && current.hasAttribute("data-agent")) return current;
+  return document.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-agent]');
+}
+
+function readConfig(): Config | null {
+  const script = findOwnScript();
+  const agent = script?.getAttribute("data-agent") ?? "";
+  if (!script || !AGENT_ID.test(agent)) {
+    console.warn('Parley: chat widget not started. The <script> tag needs data-agent="<32-character lowercase hex agent id>".');
+    return null;
+  }
+  return { agent, origin: new URL(script.src).origin };
+}
+
+function createFrame({ agent, origin }: Config): HTMLIFrameElement {
+  const frame = document.createElement("iframe");
+  frame.title = "Chat";
+  // Permissions policy is fixed at navigation time, so `allow` must precede `src`.
+  frame.allow = "clipboard-write";
+  frame.src =
+    `${origin}/im?agent=${agent}` +
+    `&page=${encodeURIComponent(location.href)}&referrer=${encodeURIComponent(document.referrer)}`;
+  return frame;
+}
+
+function mount(config: Config): void {
+  const host = document.createElement("div");
+  host.id = "parley-widget";
+  // Closed so host-page scripts can't reach into (or restyle) the widget.
+  const root = host.attachShadow({ mode: "closed" });
+  root.innerHTML = MARKUP;
+  document.body.appendChild(host);
+
+  const launcher = root.querySelector("button")!;
+  const badge = root.querySelector<HTMLElement>(".badge")!;
+  const panel = root.querySelector<HTMLElement>(".panel")!;
+  // Kept once created (merely hidden on close) so the conversation keeps its connection.
+  let frame: HTMLIFrameElement | undefined;
+
+  const open = (): void => {
+    frame ??= panel.appendChild(createFrame(config));
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    frame.focus();
+  };
+
+  const close = (): void => {
+    // Hiding the focused iframe would otherwise drop keyboard users onto <body>.
+    if (panel.contains(root.activeElement)) launcher.focus();
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+  };
+
+  const setUnread = (count: number): void => {
+    const n = Math.max(0, Math.floor(count)) || 0;
+    badge.hidden = n === 0;
+    badge.textContent = n > 99 ? "99+" : String(n);
+    // The badge is visual only; screen readers get the count through the label.
+    launcher.setAttribute("aria-label", n ? `Open chat, ${n} unread` : "Open chat");
+  };
+
+  launcher.addEventListener("click", () => (panel.hidden ? open() : close()));
+
+  // Keystrokes inside the iframe never reach us (the iframe posts parley:close
+  // instead); this covers focus on our own elements.
+  root.addEventListener("keydown", (event) => {
+    if ((event as KeyboardEvent).key === "Escape" && !panel.hidden) close();
+  });
+
+  window.addEventListener("message", (event) => {
+    // Any page or frame can post to window; only trust our own iframe.
+    if (!frame || event.source !== frame.contentWindow || event.origin !== config.origin) return;
+    const data = event.data;
+    if (data?.type === "parley:close") close();
+    else if (data?.type === "parley:unread" && typeof data.count === "number") setUnread(data.count);
+  });
+}
+
+function init(): void {
+  const win = window as ParleyWindow;
+  if (win.__parleyWidget) return;
+  // Must run synchronously: currentScript is gone once DOMContentLoaded fires.
+  const config = readConfig();
+  if (!config) return;
+  win.__parleyWidget = true;
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", () => mount(config), { once: true });
+  } else {
+    mount(config);
+  }
+}
+
+init();
+
+// Makes this file a module for tsc, so its top-level names don't become project-wide globals.
+export {};
