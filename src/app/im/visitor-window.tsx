@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { Composer } from "../_chat/composer.tsx";
 import { ConnectionBanner } from "../_chat/connection-banner.tsx";
 import { MessageList } from "../_chat/message-list.tsx";
+import { clientStore } from "../_chat/store.ts";
 import { useChatClient } from "../_chat/use-chat.ts";
 
 type VisitorSession = { visitor: { deviceId: string; label: string }; agent: { deviceId: string; name: string }; conversationId: string; token: string };
@@ -11,7 +12,7 @@ const TOKEN_KEY = "parley.visitor.token";
 
 /** Exchanges the stored token (if any) for this browser's visitor identity and conversation with the agent. */
 async function identify(agentId: string, page: string, referrer: string): Promise<VisitorSession> {
-  const token = localStorage.getItem(TOKEN_KEY) ?? undefined;
+  const token = clientStore().get(TOKEN_KEY) ?? undefined;
   const response = await fetch("/api/visitors", {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -19,7 +20,7 @@ async function identify(agentId: string, page: string, referrer: string): Promis
   });
   const reply = (await response.json()) as { ok: true; data: VisitorSession } | { ok: false; error: { message: string } };
   if (!reply.ok) throw new Error(reply.error.message);
-  localStorage.setItem(TOKEN_KEY, reply.data.token); // renewed on every load: an active visitor never expires
+  clientStore().set(TOKEN_KEY, reply.data.token); // renewed on every load: an active visitor never expires
   return reply.data;
 }
 
@@ -39,7 +40,9 @@ export function VisitorWindow({ agentId, page, referrer }: { agentId: string; pa
 
   const summary = conversationId ? state.inbox[conversationId] : undefined;
   const unread = summary?.unread ?? 0;
-  useEffect(() => window.parent.postMessage({ type: "parley:unread", count: unread }, "*"), [unread]);
+  useEffect(() => {
+    window.parent.postMessage({ type: "parley:unread", count: unread }, "*");
+  }, [unread]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && window.parent.postMessage({ type: "parley:close" }, "*");
     window.addEventListener("keydown", onKey);

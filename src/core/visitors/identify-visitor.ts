@@ -5,11 +5,15 @@ import { conversationIdOf, deviceIdSchema, newDeviceId, type ConversationId } fr
 import { signVisitorToken, verifyVisitorToken, type TokenOptions } from "../tokens/visitor-token.ts";
 import { newVisitorLabel } from "./visitor-label.ts";
 
+const webUrl = z.union([z.literal("").transform(() => undefined), z.url({ protocol: /^https?$/ }).max(2048)]).optional();
+
 export const identifyVisitorSchema = z.object({
   agentId: deviceIdSchema, // the agent's device ID, from the snippet's data-agent attribute
   token: z.string().max(2048).optional(),
-  page: z.url().max(2048).optional(), // the host page the widget sits on
-  referrer: z.url().max(2048).optional().or(z.literal("")),
+  // The host page the widget sits on and where its visitor came from: web addresses only, since agents
+  // see them (a javascript: URL must never get that far). Empty means "none", as document.referrer says it.
+  page: webUrl,
+  referrer: webUrl,
 });
 export type IdentifyVisitorInput = z.infer<typeof identifyVisitorSchema>;
 export type RequestMeta = { userAgent?: string; ip?: string };
@@ -38,7 +42,7 @@ export async function identifyVisitor(db: Db, input: IdentifyVisitorInput, meta:
     known?.kind === "VISITOR"
       ? known
       : await db.device.create({
-          data: { id: newDeviceId(), kind: "VISITOR", label: newVisitorLabel(), userAgent: meta.userAgent?.slice(0, 512), ip: meta.ip, referrer: input.referrer || input.page },
+          data: { id: newDeviceId(), kind: "VISITOR", label: newVisitorLabel(), userAgent: meta.userAgent?.slice(0, 512), ip: meta.ip, referrer: input.referrer ?? input.page },
         });
 
   const conversationId = conversationIdOf(visitor.id, agent.deviceId);

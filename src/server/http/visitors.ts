@@ -16,8 +16,9 @@ export function visitors(req: IncomingMessage, res: ServerResponse, { db, io, co
     const meta = { userAgent: req.headers["user-agent"], ip: req.socket.remoteAddress };
     const session = await identifyVisitor(db, input, meta, { secret: config.AUTH_SECRET, ttlSeconds: config.VISITOR_TOKEN_TTL_SECONDS });
     if (session.isNewConversation) {
-      // The agent's open tabs join the new room now, so the visitor's first message reaches them live.
-      io.in(rooms.device(session.agent.deviceId)).socketsJoin(rooms.conversation(session.conversationId));
+      // Both sides' open tabs join the new room now, so its first message reaches them live.
+      const room = rooms.conversation(session.conversationId);
+      io.in([rooms.device(session.agent.deviceId), rooms.device(session.visitor.deviceId)]).socketsJoin(room);
       log.info({ conversationId: session.conversationId }, "conversation opened");
     }
     const { isNewConversation: _new, ...reply } = session;

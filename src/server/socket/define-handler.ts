@@ -9,7 +9,9 @@ import type { SocketCtx } from "./types.ts";
 export const defineHandler =
   <S extends z.ZodType, T>(schema: S, run: (input: z.infer<S>, ctx: SocketCtx) => Promise<T>) =>
   (ctx: SocketCtx) =>
-  async (payload: unknown, ack?: unknown): Promise<void> => {
+  async (...args: unknown[]): Promise<void> => {
+    // An event with no input arrives as just the ack; one with `undefined` input arrives as null.
+    const [payload, ack] = typeof args[0] === "function" ? [undefined, args[0]] : [args[0] ?? undefined, args[1]];
     // Our clients always ask for an ack; an emit without one is not from a client that follows the protocol.
     if (typeof ack !== "function") return void ctx.log.debug("event without ack ignored");
     const input = schema.safeParse(payload);

@@ -1,0 +1,33 @@
+import { defineConfig } from "@playwright/test";
+
+// The app under test is the production build on the embedded defaults (PGlite in a fresh data
+// directory), exactly what `npm start` gives a newcomer; scripts/test.mjs builds it first.
+export const E2E_PORT = 3100;
+const dataDir = "test-results/e2e-data";
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/e2e",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  use: {
+    baseURL: `http://localhost:${E2E_PORT}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // These machines have no network: keep Chromium from trying to reach Google's services.
+      args: ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  webServer: {
+    command: `rm -rf ${dataDir} && node --import tsx server.ts`,
+    url: `http://localhost:${E2E_PORT}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    env: { NODE_ENV: "production", PORT: String(E2E_PORT), DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn", PRESENCE_GRACE_MS: "0" },
+  },
+});

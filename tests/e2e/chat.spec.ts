@@ -1,0 +1,84 @@
+import { expect, test, type Page } from "@playwright/test";
+import { hostSite, signUpAgent } from "./support.ts";
+
+const chatFrame = (page: Page) => page.frameLocator('iframe[title="Chat"]');
+
+async function openWidget(page: Page) {
+  await page.getByRole("button", { name: /Open chat/ }).click();
+  await expect(chatFrame(page).getByRole("textbox", { name: "Message" })).toBeVisible();
+}
+
+async function sendFromWidget(page: Page, text: string) {
+  const frame = chatFrame(page);
+  await frame.getByRole("textbox", { name: "Message" }).fill(text);
+  await frame.getByRole("button", { name: "Send" }).click();
+}
+
+test("a visitor on another site and an agent chat both ways, and both keep the history", async ({ browser }, testInfo) => {
+  const { page: agentPage, snippet } = await signUpAgent(browser);
+  expect(snippet).toMatch(/^<script src="http:\/\/localhost:\d+\/widget\.js" data-agent="[0-9a-f]{32}" async><\/script>$/);
+  const site = await hostSite(snippet);
+  const visitorPage = await (await browser.newContext()).newPage();
+  await visitorPage.goto(site.url);
+
+  // The host page is untouched: its own button keeps its own style, and no iframe exists until the visitor opens the chat.
+  await expect(visitorPage.locator("#buy")).toHaveCSS("background-color", "rgb(0, 255, 0)");
+  await expect(visitorPage.locator("iframe")).toHaveCount(0);
+  await openWidget(visitorPage);
+  await sendFromWidget(visitorPage, "Where is my order?");
+  await expect(chatFrame(visitorPage).getByRole("log").getByText("Where is my order?")).toBeVisible();
+
+  // The inbox updates live: the visitor's row with the last message and one unread.
+  const row = agentPage.getByRole("navigation", { name: "Conversations" }).getByRole("button").filter({ hasText: "Where is my order?" });
+  await expect(row).toBeVisible();
+  await expect(row.getByLabel("1 unread")).toBeVisible();
+  await expect(row.getByRole("img", { name: "online" })).toBeVisible();
+  await row.click();
+  await expect(agentPage.getByRole("log").getByText("Where is my order?")).toBeVisible();
+  await expect(row.getByLabel("1 unread")).toHaveCount(0);
+  await expect(chatFrame(visitorPage).getByText("Read")).toBeVisible(); // the read receipt reached the visitor
+
+  await agentPage.getByRole("textbox", { name: "Message" }).fill("It ships tomorrow.");
+  await agentPage.keyboard.press("Enter");
+  await expect(chatFrame(visitorPage).getByRole("log").getByText("It ships tomorrow.")).toBeVisible();
+  await sendFromWidget(visitorPage, "Thanks!");
+  await expect(agentPage.getByRole("log").getByText("Thanks!")).toBeVisible();
+
+  await agentPage.screenshot({ path: testInfo.outputPath("console.png") });
+  await visitorPage.screenshot({ path: testInfo.outputPath("widget.png") });
+
+  // After a reload both sides see the whole history, in order.
+  await Promise.all([agentPage.reload(), visitorPage.reload()]);
+  await openWidget(visitorPage);
+  const expected = ["Where is my order?", "It ships tomorrow.", "Thanks!"];
+  await expect(chatFrame(visitorPage).getByRole("log").getByRole("listitem").locator("p")).toHaveText(expected);
+  await agentPage.getByRole("navigation", { name: "Conversations" }).getByRole("button").filter({ hasText: "Thanks!" }).click();
+  await expect(agentPage.getByRole("log").getByRole("listitem").locator("p")).toHaveText(expected);
+  await site.close();
+});
+
+test("a message written while offline shows as sending, then arrives exactly once", async ({ browser }) => {
+  const { page: agentPage, snippet } = await signUpAgent(browser);
+  const site = await hostSite(snippet);
+  const visitorContext = await browser.newContext();
+  const visitorPage = await visitorContext.newPage();
+  await visitorPage.goto(site.url);
+  await openWidget(visitorPage);
+  await sendFromWidget(visitorPage, "First, while online");
+  const row = agentPage.getByRole("navigation", { name: "Conversations" }).getByRole("button").filter({ hasText: "First, while online" });
+  await row.click();
+
+  await visitorContext.setOffline(true);
+  await expect(chatFrame(visitorPage).getByRole("status")).toContainText("Reconnecting");
+  await sendFromWidget(visitorPage, "Sent from a tunnel");
+  await expect(chatFrame(visitorPage).getByText("Sending…")).toBeVisible();
+  await visitorContext.setOffline(false);
+
+  await expect(agentPage.getByRole("log").getByText("Sent from a tunnel")).toHaveCount(1);
+  await expect(chatFrame(visitorPage).getByText("Sending…")).toHaveCount(0);
+  // A later message arrives after it, and the offline one is still there once: nothing doubled on reconnect.
+  await sendFromWidget(visitorPage, "And one more");
+  await expect(agentPage.getByRole("log").getByText("And one more")).toBeVisible();
+  await expect(agentPage.getByRole("log").getByText("Sent from a tunnel")).toHaveCount(1);
+  await site.close();
+});
