@@ -4,7 +4,7 @@ import { credentialsSchema, verifyCredentials } from "../core/agents/verify-cred
 import { cookies } from "next/headers";
 import { SESSION_TTL_MS, createAgentSession, revokeAgentSession } from "../core/sessions/agent-session.ts";
 import { agentFromCookies } from "../core/sessions/session-cookie.ts";
-import { db, serverConfig } from "./_lib/server-context.ts";
+import { db, serverConfig, serverLog } from "./_lib/server-context.ts";
 
 declare module "next-auth" {
   interface User {
@@ -22,6 +22,12 @@ const authConfig = (): NextAuthConfig => ({
   secret: serverConfig().AUTH_SECRET,
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_TTL_MS / 1000 },
+  logger: {
+    // A wrong password is an answer, not an error; everything else goes to our log with its context.
+    error: (err) => (err.name === "CredentialsSignin" ? undefined : serverLog().error({ err }, "auth error")),
+    warn: (code) => serverLog().warn({ code }, "auth warning"),
+    debug: () => undefined,
+  },
   pages: { signIn: "/admin/sign-in" },
   providers: [
     Credentials({

@@ -82,3 +82,27 @@ test("a message written while offline shows as sending, then arrives exactly onc
   await expect(agentPage.getByRole("log").getByText("Sent from a tunnel")).toHaveCount(1);
   await site.close();
 });
+
+test("two tabs of one agent stay in step, and /im.html opens the same visitor window", async ({ browser }) => {
+  const { page: tabA, snippet } = await signUpAgent(browser);
+  const tabB = await tabA.context().newPage();
+  await tabB.goto("/admin");
+  const agentId = /data-agent="([0-9a-f]{32})"/.exec(snippet)![1];
+
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto(`/im.html?agent=${agentId}`);
+  await visitor.getByRole("textbox", { name: "Message" }).fill("Hello from the old URL");
+  await visitor.getByRole("button", { name: "Send" }).click();
+
+  const rowIn = (tab: typeof tabA) => tab.getByRole("navigation", { name: "Conversations" }).getByRole("button").filter({ hasText: "Hello from the old URL" });
+  await expect(rowIn(tabA).getByLabel("1 unread")).toBeVisible();
+  await expect(rowIn(tabB).getByLabel("1 unread")).toBeVisible();
+  await rowIn(tabA).click(); // reading in one tab clears the badge in the other
+  await expect(rowIn(tabB).getByLabel("1 unread")).toHaveCount(0);
+
+  await rowIn(tabB).click();
+  await tabA.getByRole("textbox", { name: "Message" }).fill("Answered from tab A");
+  await tabA.getByRole("button", { name: "Send" }).click();
+  await expect(tabB.getByRole("log").getByText("Answered from tab A")).toBeVisible();
+  await expect(visitor.getByRole("log").getByText("Answered from tab A")).toBeVisible();
+});

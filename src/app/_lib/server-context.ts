@@ -1,6 +1,7 @@
 import "server-only";
 import { loadConfig, type Config } from "../../config.ts";
 import { sharedDb, type Db } from "../../core/db.ts";
+import { createLogger, type Logger } from "../../server/log.ts";
 
 // Parsed on first use, after the custom server has published the database URL and secret it resolved.
 let config: Config | undefined;
@@ -10,3 +11,6 @@ export const db = (): Db => {
   if (!DATABASE_URL) throw new Error("DATABASE_URL is not set: start Parley with `npm start` (server.ts), not `next start`");
   return sharedDb(DATABASE_URL);
 };
+
+let logger: Logger | undefined;
+export const serverLog = (): Logger => (logger ??= createLogger(serverConfig().LOG_LEVEL).child({ part: "next" }));
