@@ -25,7 +25,7 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & { AUTH_SECRET: string };
 
 /** Parses the environment; a bad value stops the process at boot with a message naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   return { ...parsed.data, AUTH_SECRET: parsed.data.AUTH_SECRET ?? persistedSecret(parsed.data.DATA_DIR) };

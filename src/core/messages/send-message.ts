@@ -20,13 +20,14 @@ const UNIQUE_VIOLATION = "23505";
 
 /**
  * Stores a message with the conversation's next seq, once per (sender, clientMsgId).
- * One statement bumps lastSeq and inserts the row: it holds the conversation's row lock, so concurrent
- * senders get consecutive seqs, and if the insert fails the bump is rolled back with it (no gap).
- * A single statement also behaves on PGlite, where concurrent interactive transactions do not.
+ * One statement bumps lastSeq, inserts the row and moves the sender's read cursor: it holds the
+ * conversation's row lock, so concurrent senders get consecutive seqs, and if the insert fails the bump
+ * is rolled back with it (no gap). A single statement also behaves on PGlite, where concurrent
+ * interactive transactions do not.
  */
 export async function sendMessage(db: Db, input: SendMessageInput, actor: Actor): Promise<SendResult> {
   const conversation = await findVisibleConversation(db, input.conversationId, actor);
-  const replay = await findReplay(db, actor, input.clientMsgId);
+  const replay = await findReplay(db, actor, input);
   if (replay) return replay; // a message resent after a lost ack must not take a second seq
   const reopens = actor.kind === "visitor"; // a visitor writing again reopens a resolved conversation
   try {
@@ -36,26 +37,39 @@ export async function sendMessage(db: Db, input: SendMessageInput, actor: Actor)
            SET "lastSeq" = "lastSeq" + 1, "lastMessageAt" = now(),
                "status" = CASE WHEN ${reopens} THEN 'OPEN'::"ConversationStatus" ELSE "status" END
          WHERE "id" = ${conversation.id}
-         RETURNING "lastSeq", "lastMessageAt")
-      INSERT INTO "Message" ("id", "conversationId", "seq", "senderDeviceId", "clientMsgId", "type", "body", "createdAt")
-      SELECT ${newMessageId()}, ${conversation.id}, "lastSeq", ${actor.deviceId}, ${input.clientMsgId}::uuid, 'TEXT', ${input.body}, "lastMessageAt"
-        FROM bumped
-      RETURNING *`;
+         RETURNING "lastSeq", "lastMessageAt"),
+      inserted AS (
+        INSERT INTO "Message" ("id", "conversationId", "seq", "senderDeviceId", "clientMsgId", "type", "body", "createdAt")
+        SELECT ${newMessageId()}, ${conversation.id}, "lastSeq", ${actor.deviceId}, ${input.clientMsgId}::uuid, 'TEXT', ${input.body}, "lastMessageAt"
+          FROM bumped
+        RETURNING *),
+      -- The sender has read up to their own message, so it never counts as unread for them; GREATEST,
+      -- because a mark-read from another of their tabs may already have moved the cursor further.
+      senderRead AS (
+        INSERT INTO "ReadState" ("conversationId", "deviceId", "lastReadSeq", "updatedAt")
+        SELECT "conversationId", "senderDeviceId", "seq", now() FROM inserted
+        ON CONFLICT ("conversationId", "deviceId")
+        DO UPDATE SET "lastReadSeq" = GREATEST("ReadState"."lastReadSeq", EXCLUDED."lastReadSeq"), "updatedAt" = now())
+      SELECT * FROM inserted`;
     if (!row) throw new ChatError("NOT_FOUND", "conversation not found");
     return { message: toMessageView(row), isReplay: false };
   } catch (err) {
     // The original and its retry raced past findReplay; the unique index let one in, so answer with it.
     if (uniqueViolation(err)) {
-      const winner = await findReplay(db, actor, input.clientMsgId);
+      const winner = await findReplay(db, actor, input);
       if (winner) return winner;
     }
     throw err;
   }
 }
 
-async function findReplay(db: Db, actor: Actor, clientMsgId: string): Promise<SendResult | null> {
+async function findReplay(db: Db, actor: Actor, { conversationId, clientMsgId }: SendMessageInput): Promise<SendResult | null> {
   const row = await db.message.findUnique({ where: { senderDeviceId_clientMsgId: { senderDeviceId: actor.deviceId, clientMsgId } } });
-  return row && { message: toMessageView(row), isReplay: true };
+  if (!row) return null;
+  // A retry names the same conversation; a clientMsgId reused elsewhere is a client bug, and answering
+  // with a message from another conversation would make the client show it in the wrong place.
+  if (row.conversationId !== conversationId) throw new ChatError("CONFLICT", "this clientMsgId was already used for a message in another conversation");
+  return { message: toMessageView(row), isReplay: true };
 }
 
 function uniqueViolation(err: unknown): boolean {

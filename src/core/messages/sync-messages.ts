@@ -8,7 +8,7 @@ import { toMessageView, type MessageView } from "./message-view.ts";
 export const SYNC_PAGE_MAX = 200;
 export const syncMessagesSchema = z.object({
   conversationId: conversationIdSchema,
-  afterSeq: z.number().int().min(0),
+  afterSeq: z.number().int().min(0).max(2_147_483_647), // seq is a 32-bit column: a larger number is bad input, not a server error
   limit: z.number().int().min(1).max(SYNC_PAGE_MAX).default(100),
 });
 export type SyncMessagesInput = z.input<typeof syncMessagesSchema>;

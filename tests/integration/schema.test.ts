@@ -1,0 +1,94 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffDatabaseToSchema } from "../../scripts/schema-engine.ts";
+import { createDb, type Db } from "../../src/core/db.ts";
+import { createTestDatabase } from "./support.ts";
+
+const deviceId = () => randomBytes(16).toString("hex");
+// Whole milliseconds: the columns are TIMESTAMP(3), and every value should read back exactly as written.
+const at = (iso: string) => new Date(iso);
+
+describe("the migrated database", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: Db;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = createDb(database.url);
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.drop();
+  });
+
+  it("matches prisma/schema.prisma exactly (the schema engine finds nothing to change)", async () => {
+    expect(await diffDatabaseToSchema(database.url)).toBe("");
+  });
+
+  it("stores and returns every field of every model through the Prisma client", async () => {
+    const visitor = { id: deviceId(), kind: "VISITOR" as const, label: "Calm Otter 42", createdAt: at("2026-01-02T03:04:05.006Z"), lastSeenAt: at("2026-01-02T03:05:00.000Z"), userAgent: "Mozilla/5.0", ip: "203.0.113.7", referrer: "https://shop.example/cart" };
+    const agentDevice = { id: deviceId(), kind: "AGENT" as const, label: "Ada", createdAt: at("2026-01-01T00:00:00.000Z"), lastSeenAt: at("2026-01-01T00:00:01.000Z"), userAgent: null, ip: null, referrer: null };
+    const agent = { id: randomUUID(), email: "ada@example.test", phone: "+4915112345678", name: "Ada", passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", createdAt: at("2026-01-01T00:00:02.000Z"), deviceId: agentDevice.id };
+    const session = { id: randomUUID(), sessionToken: randomBytes(32).toString("base64url"), agentId: agent.id, expires: at("2026-02-01T00:00:00.000Z"), createdAt: at("2026-01-01T00:00:03.000Z") };
+    const conversation = { id: visitor.id + agentDevice.id, visitorDeviceId: visitor.id, agentDeviceId: agentDevice.id, status: "RESOLVED" as const, lastSeq: 1, lastMessageAt: at("2026-01-02T03:06:00.000Z"), createdAt: at("2026-01-02T03:04:06.000Z") };
+    const message = { id: randomUUID(), conversationId: conversation.id, seq: 1, senderDeviceId: visitor.id, clientMsgId: randomUUID(), type: "TEXT" as const, body: "Grüße 👋 — \"quotes\" and 'apostrophes'", createdAt: at("2026-01-02T03:06:00.000Z") };
+    const readState = { conversationId: conversation.id, deviceId: agentDevice.id, lastReadSeq: 1, updatedAt: at("2026-01-02T03:07:00.000Z") };
+
+    await db.device.create({ data: visitor });
+    await db.device.create({ data: agentDevice });
+    await db.agent.create({ data: agent });
+    await db.session.create({ data: session });
+    await db.conversation.create({ data: conversation });
+    await db.message.create({ data: message });
+    await db.readState.create({ data: readState });
+
+    expect(await db.device.findUniqueOrThrow({ where: { id: visitor.id } })).toEqual(visitor);
+    expect(await db.device.findUniqueOrThrow({ where: { id: agentDevice.id } })).toEqual(agentDevice);
+    expect(await db.agent.findUniqueOrThrow({ where: { id: agent.id } })).toEqual(agent);
+    expect(await db.session.findUniqueOrThrow({ where: { sessionToken: session.sessionToken } })).toEqual(session);
+    expect(await db.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).toEqual(conversation);
+    expect(await db.message.findUniqueOrThrow({ where: { id: message.id } })).toEqual(message);
+    expect(await db.readState.findUniqueOrThrow({ where: { conversationId_deviceId: { conversationId: conversation.id, deviceId: agentDevice.id } } })).toEqual(readState);
+    // The relations are wired both ways.
+    const withRelations = await db.conversation.findUniqueOrThrow({
+      where: { id: conversation.id },
+      include: { visitor: true, agent: { include: { agent: { include: { sessions: true } } } }, messages: true, readStates: true },
+    });
+    expect(withRelations.agent.agent?.sessions).toEqual([session]);
+    expect(withRelations.messages).toEqual([message]);
+    expect(withRelations.visitor).toEqual(visitor);
+  });
+
+  it("applies the schema's defaults", async () => {
+    const id = deviceId();
+    const device = await db.device.create({ data: { id, kind: "VISITOR", label: "x" } });
+    expect(device).toMatchObject({ userAgent: null, ip: null, referrer: null, createdAt: expect.any(Date), lastSeenAt: expect.any(Date) });
+    const agentDevice = await db.device.create({ data: { id: deviceId(), kind: "AGENT", label: "y" } });
+    const conversation = await db.conversation.create({ data: { id: id + agentDevice.id, visitorDeviceId: id, agentDeviceId: agentDevice.id } });
+    expect(conversation).toMatchObject({ status: "OPEN", lastSeq: 0 });
+  });
+
+  it("enforces the unique keys that make sending idempotent and seqs unique", async () => {
+    const [visitor, agentDevice] = [deviceId(), deviceId()];
+    await db.device.createMany({ data: [{ id: visitor, kind: "VISITOR", label: "v" }, { id: agentDevice, kind: "AGENT", label: "a" }] });
+    const conversationId = visitor + agentDevice;
+    await db.conversation.create({ data: { id: conversationId, visitorDeviceId: visitor, agentDeviceId: agentDevice } });
+    const clientMsgId = randomUUID();
+    await db.message.create({ data: { id: randomUUID(), conversationId, seq: 1, senderDeviceId: visitor, clientMsgId, body: "a" } });
+    await expect(db.message.create({ data: { id: randomUUID(), conversationId, seq: 2, senderDeviceId: visitor, clientMsgId, body: "b" } })).rejects.toMatchObject({ code: "P2002" });
+    await expect(db.message.create({ data: { id: randomUUID(), conversationId, seq: 1, senderDeviceId: visitor, clientMsgId: randomUUID(), body: "c" } })).rejects.toMatchObject({ code: "P2002" });
+  });
+});
+
+describe("a database that drifted from the schema", () => {
+  it("is reported by the same check, so the check above can fail", async () => {
+    const database = await createTestDatabase();
+    const db = createDb(database.url);
+    try {
+      await db.$executeRawUnsafe(`ALTER TABLE "Device" DROP COLUMN "referrer"`);
+      expect(await diffDatabaseToSchema(database.url)).toMatch(/referrer/);
+    } finally {
+      await db.$disconnect();
+      await database.drop();
+    }
+  });
+});
