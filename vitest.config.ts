@@ -20,6 +20,9 @@ statics.Object.groupBy ??= <K extends PropertyKey, V>(items: Iterable<V>, key: (
 // Unit tests need nothing; integration tests need the local PostgreSQL, where the global setup builds a
 // migrated template database that every test file clones. scripts/test.mjs and scripts/test-totals.mjs
 // read the JSON report.
+// Read by the global setup here and by the test workers, which inherit this process's environment.
+process.env.PARLEY_IT_TEMPLATE ??= `parley_it_template_${process.pid}`;
+
 export default defineConfig({
   test: {
     reporters: ["default", "json"],

@@ -116,11 +116,21 @@ function mount(config: Config): void {
   // Kept once created (merely hidden on close) so the conversation keeps its connection.
   let frame: HTMLIFrameElement | undefined;
 
+  // The window inside cannot see whether its panel is shown; it marks messages read only while it is.
+  const tellFrame = (isOpen: boolean): void => frame?.contentWindow?.postMessage({ type: "parley:panel", open: isOpen }, config.origin);
+
+  let unread = 0;
+  // The badge is visual only; screen readers get the state and the count through the label.
+  const label = (): void =>
+    launcher.setAttribute("aria-label", !panel.hidden ? "Close chat" : unread ? `Open chat, ${unread} unread` : "Open chat");
+
   const open = (): void => {
     frame ??= panel.appendChild(createFrame(config));
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
+    label();
     frame.focus();
+    tellFrame(true);
   };
 
   const close = (): void => {
@@ -128,14 +138,15 @@ function mount(config: Config): void {
     if (panel.contains(root.activeElement)) launcher.focus();
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
+    label();
+    tellFrame(false);
   };
 
   const setUnread = (count: number): void => {
-    const n = Math.max(0, Math.floor(count)) || 0;
-    badge.hidden = n === 0;
-    badge.textContent = n > 99 ? "99+" : String(n);
-    // The badge is visual only; screen readers get the count through the label.
-    launcher.setAttribute("aria-label", n ? `Open chat, ${n} unread` : "Open chat");
+    unread = Math.max(0, Math.floor(count)) || 0;
+    badge.hidden = unread === 0;
+    badge.textContent = unread > 99 ? "99+" : String(unread);
+    label();
   };
 
   launcher.addEventListener("click", () => (panel.hidden ? open() : close()));

@@ -4,7 +4,7 @@ import { hostSite, signUpAgent } from "./support.ts";
 const chatFrame = (page: Page) => page.frameLocator('iframe[title="Chat"]');
 
 async function openWidget(page: Page) {
-  await page.getByRole("button", { name: /Open chat/ }).click();
+  await page.getByRole("button", { name: /^Open chat/ }).click();
   await expect(chatFrame(page).getByRole("textbox", { name: "Message" })).toBeVisible();
 }
 
@@ -105,4 +105,31 @@ test("two tabs of one agent stay in step, and /im.html opens the same visitor wi
   await tabA.getByRole("button", { name: "Send" }).click();
   await expect(tabB.getByRole("log").getByText("Answered from tab A")).toBeVisible();
   await expect(visitor.getByRole("log").getByText("Answered from tab A")).toBeVisible();
+});
+
+test("a reply to a closed widget shows on the launcher as unread until the visitor opens it", async ({ browser }) => {
+  const { page: agentPage, snippet } = await signUpAgent(browser);
+  const site = await hostSite(snippet);
+  const visitorPage = await (await browser.newContext()).newPage();
+  await visitorPage.goto(site.url);
+  await openWidget(visitorPage);
+  await sendFromWidget(visitorPage, "Is anyone there?");
+  await visitorPage.getByRole("button", { name: "Close chat" }).click();
+
+  await agentPage.getByRole("navigation", { name: "Conversations" }).getByRole("button").filter({ hasText: "Is anyone there?" }).click();
+  await agentPage.getByRole("textbox", { name: "Message" }).fill("Yes, here!");
+  await agentPage.keyboard.press("Enter");
+  await expect(visitorPage.getByRole("button", { name: "Open chat, 1 unread" })).toBeVisible();
+  // Two unread can only show if the first reply was not marked read behind the closed panel.
+  await agentPage.getByRole("textbox", { name: "Message" }).fill("Still here.");
+  await agentPage.keyboard.press("Enter");
+  await expect(visitorPage.getByRole("button", { name: "Open chat, 2 unread" })).toBeVisible();
+  await expect(agentPage.getByRole("log").getByText("Delivered")).toBeVisible();
+
+  await visitorPage.getByRole("button", { name: "Open chat, 2 unread" }).click();
+  await expect(chatFrame(visitorPage).getByRole("log").getByText("Yes, here!")).toBeVisible();
+  await expect(agentPage.getByRole("log").getByText("Read")).toBeVisible();
+  await visitorPage.getByRole("button", { name: "Close chat" }).click();
+  await expect(visitorPage.getByRole("button", { name: "Open chat" })).toBeVisible();
+  await site.close();
 });

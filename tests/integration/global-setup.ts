@@ -6,7 +6,7 @@ import { adminQuery, databaseUrl, dropDatabase, TEMPLATE_DATABASE } from "./post
  * which takes milliseconds instead of replaying the migrations per file.
  */
 export default async function setup(): Promise<() => Promise<void>> {
-  await dropDatabase(TEMPLATE_DATABASE); // a run that was killed leaves its template behind
+  await dropDatabase(TEMPLATE_DATABASE); // a reused name (PARLEY_IT_TEMPLATE set by hand) may be left over
   await adminQuery(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
   await applyMigrations(databaseUrl(TEMPLATE_DATABASE));
   return () => dropDatabase(TEMPLATE_DATABASE);

@@ -1,14 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postJson, seedAgent, startServer, type SeededAgent, type TestServer } from "./support.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { postJson, seedAgent, useServer, type SeededAgent } from "./support.ts";
 
-let server: TestServer;
+const { server } = useServer();
 let agent: SeededAgent;
 beforeAll(async () => {
-  server = await startServer();
   agent = await seedAgent(server.db);
 });
-afterAll(() => server?.close());
 
 describe("GET /api/health", () => {
   it("reports the database up", async () => {

@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createAgentSession, revokeAgentSession } from "../../src/core/sessions/agent-session.ts";
 import { signVisitorToken } from "../../src/core/tokens/visitor-token.ts";
 import type { AckResult, MessageView, PresenceChange } from "../../src/server/socket/contract.ts";
 import {
   ACK_TIMEOUT_MS,
-  closeAll,
   connectAgent,
   connectError,
   connectVisitor,
@@ -15,22 +14,13 @@ import {
   seedAgent,
   send,
   sessionCookie,
-  startServer,
   unwrap,
+  useServer,
   waitFor,
   type TestSocket,
-  type TestServer,
 } from "./support.ts";
 
-let server: TestServer;
-const sockets: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  closeAll(...sockets);
-  await server?.close();
-});
+const { server, track } = useServer();
 
 /** Two visitors of one agent: each has a conversation, and neither may touch the other's. */
 async function twoVisitors() {
@@ -42,7 +32,7 @@ async function twoVisitors() {
     connectVisitor(server.url, mallory.token),
     connectAgent(server.url, agent.cookie),
   ]);
-  sockets.push(aliceTab, malloryTab, agentTab);
+  track(aliceTab, malloryTab, agentTab);
   unwrap(await send(aliceTab, alice.conversationId, "my address is 1 Private Lane"));
   return { agent, alice, mallory, aliceTab, malloryTab, agentTab };
 }
@@ -165,7 +155,7 @@ describe("a revoked agent session", () => {
   it("cuts that session's live sockets at once and refuses its cookie afterwards", async () => {
     const agent = await seedAgent(server.db);
     const [tabOne, tabTwo] = await Promise.all([connectAgent(server.url, agent.cookie), connectAgent(server.url, agent.cookie)]);
-    sockets.push(tabOne, tabTwo);
+    track(tabOne, tabTwo);
     const cut = Promise.all([waitFor<string>(tabOne, "disconnect"), waitFor<string>(tabTwo, "disconnect")]);
     await revokeAgentSession(server.db, agent.sessionToken);
     expect(await cut).toEqual(["io server disconnect", "io server disconnect"]);
@@ -176,7 +166,7 @@ describe("a revoked agent session", () => {
     const agent = await seedAgent(server.db);
     const otherCookie = await sessionCookie({ sessionToken: await createAgentSession(server.db, agent.id) });
     const [revokedTab, otherTab] = await Promise.all([connectAgent(server.url, agent.cookie), connectAgent(server.url, otherCookie)]);
-    sockets.push(revokedTab, otherTab);
+    track(revokedTab, otherTab);
     const cut = waitFor(revokedTab, "disconnect");
     await revokeAgentSession(server.db, agent.sessionToken);
     await cut;

@@ -1,27 +1,21 @@
 import { randomUUID } from "node:crypto";
 import type { Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { MessageView } from "../../src/server/socket/contract.ts";
-import { ACK_TIMEOUT_MS, closeAll, connectAgent, connectVisitor, openConversation, send, startServer, unwrap, waitFor, type TestSocket, type TestServer } from "./support.ts";
+import { ACK_TIMEOUT_MS, connectAgent, connectVisitor, openConversation, send, unwrap, useServer, waitFor, type TestSocket } from "./support.ts";
 
-let server: TestServer;
-const sockets: TestSocket[] = [];
+const { server, track } = useServer();
 let conversationId: string;
 let visitorTab: TestSocket;
 let agentTab: TestSocket;
 let raw: Socket; // the same visitor socket, untyped, so it can say what no typed client would
 
 beforeAll(async () => {
-  server = await startServer();
   const opened = await openConversation(server);
   conversationId = opened.conversationId;
   [visitorTab, agentTab] = await Promise.all([connectVisitor(server.url, opened.visitor.token), connectAgent(server.url, opened.agent.cookie)]);
-  sockets.push(visitorTab, agentTab);
+  track(visitorTab, agentTab);
   raw = visitorTab as unknown as Socket;
-});
-afterAll(async () => {
-  closeAll(...sockets);
-  await server?.close();
 });
 
 const storedBodies = async () => (await server.db.message.findMany({ where: { conversationId }, orderBy: { seq: "asc" } })).map((message) => message.body);
@@ -83,7 +77,7 @@ describe("malformed payloads", () => {
   it("drops a socket that sends a frame over 64 KiB without harming the others", async () => {
     const { visitor } = await openConversation(server);
     const flooder = await connectVisitor(server.url, visitor.token);
-    sockets.push(flooder);
+    track(flooder);
     const dropped = waitFor<string>(flooder, "disconnect");
     (flooder as unknown as Socket).emit("message:send", { conversationId: visitor.conversationId, clientMsgId: randomUUID(), body: "x".repeat(100_000) }, () => undefined);
     expect(await dropped).toBe("transport close");

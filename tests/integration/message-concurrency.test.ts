@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAll, connectAgent, connectVisitor, openConversation, send, startServer, unwrap, type TestSocket, type TestServer } from "./support.ts";
+import { describe, expect, it } from "vitest";
+import { connectAgent, connectVisitor, openConversation, send, unwrap, useServer } from "./support.ts";
 
-let server: TestServer;
-const sockets: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  closeAll(...sockets);
-  await server?.close();
-});
+const { server, track } = useServer();
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -21,7 +13,7 @@ describe("50 concurrent senders in one conversation", () => {
       ...range(1, 25).map(() => connectVisitor(server.url, visitor.token)),
       ...range(1, 25).map(() => connectAgent(server.url, agent.cookie)),
     ]);
-    sockets.push(...tabs);
+    track(...tabs);
 
     const acks = await Promise.all(tabs.map((tab, i) => send(tab, conversationId, `message ${i}`)));
 

@@ -1,48 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MessageView } from "../../src/server/socket/contract.ts";
-import {
-  closeAll,
-  connectAgent,
-  connectVisitor,
-  identifyVisitor,
-  openConversation,
-  seedAgent,
-  send,
-  startServer,
-  unwrap,
-  waitFor,
-  type TestSocket,
-  type TestServer,
-} from "./support.ts";
+import { identifyVisitor, openChat, seedAgent, send, unwrap, useServer, waitFor } from "./support.ts";
 
-let server: TestServer;
-const sockets: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  closeAll(...sockets);
-  await server?.close();
-});
-
-/** A fresh conversation with the visitor in two tabs and the agent in one. */
-async function chat() {
-  const { agent, visitor, conversationId } = await openConversation(server);
-  const [visitorTab, visitorOtherTab, agentTab] = await Promise.all([
-    connectVisitor(server.url, visitor.token),
-    connectVisitor(server.url, visitor.token),
-    connectAgent(server.url, agent.cookie),
-  ]);
-  sockets.push(visitorTab, visitorOtherTab, agentTab);
-  return { agent, visitor, conversationId, visitorTab, visitorOtherTab, agentTab };
-}
+const { server, track } = useServer();
 
 const messagesOf = (conversationId: string) => server.db.message.findMany({ where: { conversationId }, orderBy: { seq: "asc" } });
 
 describe("message:send", () => {
   it("acks a visitor's message with the stored message and delivers it to the agent", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const clientMsgId = randomUUID();
     const [ack, received] = await Promise.all([
       send(c.visitorTab, c.conversationId, "  Where is my order?  ", clientMsgId),
@@ -63,7 +30,7 @@ describe("message:send", () => {
   });
 
   it("delivers an agent's reply to the visitor with the next seq", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     unwrap(await send(c.visitorTab, c.conversationId, "hello?"));
     const [ack, received] = await Promise.all([send(c.agentTab, c.conversationId, "Hi, how can I help?"), waitFor<MessageView>(c.visitorTab, "message:sent")]);
     expect(unwrap(ack).message).toMatchObject({ seq: 2, senderDeviceId: c.agent.deviceId, body: "Hi, how can I help?" });
@@ -71,7 +38,7 @@ describe("message:send", () => {
   });
 
   it("reaches the sender's other tab but not the socket that sent it", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const firstAtSender = waitFor<MessageView>(c.visitorTab, "message:sent");
     const [ack, atOtherTab] = await Promise.all([send(c.visitorTab, c.conversationId, "from tab one"), waitFor<MessageView>(c.visitorOtherTab, "message:sent")]);
     expect(atOtherTab).toEqual(unwrap(ack).message);
@@ -81,7 +48,7 @@ describe("message:send", () => {
   });
 
   it("stores a message in the database with the seq it acked", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const { message } = unwrap(await send(c.visitorTab, c.conversationId, "persist me"));
     const rows = await messagesOf(c.conversationId);
     expect(rows).toEqual([expect.objectContaining({ id: message.id, seq: 1, body: "persist me", senderDeviceId: c.visitor.visitor.deviceId })]);
@@ -91,7 +58,7 @@ describe("message:send", () => {
 
 describe("resending with the same clientMsgId", () => {
   it("returns the stored message instead of storing it twice", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const clientMsgId = randomUUID();
     const first = unwrap(await send(c.visitorTab, c.conversationId, "only once", clientMsgId));
     const retry = unwrap(await send(c.visitorTab, c.conversationId, "only once", clientMsgId));
@@ -100,7 +67,7 @@ describe("resending with the same clientMsgId", () => {
   });
 
   it("is recognised from another tab of the same visitor too", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const clientMsgId = randomUUID();
     const first = unwrap(await send(c.visitorTab, c.conversationId, "typed in tab one", clientMsgId));
     const retry = unwrap(await send(c.visitorOtherTab, c.conversationId, "typed in tab one", clientMsgId));
@@ -109,7 +76,7 @@ describe("resending with the same clientMsgId", () => {
   });
 
   it("does not broadcast the retry a second time", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const clientMsgId = randomUUID();
     const [first, original] = await Promise.all([send(c.visitorTab, c.conversationId, "once", clientMsgId), waitFor<MessageView>(c.agentTab, "message:sent")]);
     expect(original.id).toBe(unwrap(first).message.id);
@@ -120,7 +87,7 @@ describe("resending with the same clientMsgId", () => {
   });
 
   it("matches the clientMsgId case-insensitively and echoes it lower-case", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const clientMsgId = randomUUID();
     const first = unwrap(await send(c.visitorTab, c.conversationId, "shouting UUID", clientMsgId.toUpperCase()));
     const retry = unwrap(await send(c.visitorTab, c.conversationId, "shouting UUID", clientMsgId));
@@ -130,7 +97,7 @@ describe("resending with the same clientMsgId", () => {
   });
 
   it("refuses a clientMsgId already used in another of the sender's conversations, storing nothing", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const otherAgent = await seedAgent(server.db, "Grace");
     const other = await identifyVisitor(server.url, otherAgent.deviceId, c.visitor.token);
     const clientMsgId = randomUUID();
@@ -141,7 +108,7 @@ describe("resending with the same clientMsgId", () => {
   });
 
   it("stores concurrent retries of one message once", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const clientMsgId = randomUUID();
     const acks = await Promise.all([c.visitorTab, c.visitorOtherTab, c.visitorTab, c.visitorOtherTab].map((tab) => send(tab, c.conversationId, "racing", clientMsgId)));
     const ids = new Set(acks.map((ack) => unwrap(ack).message.id));

@@ -1,16 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { MessageView, SyncPage } from "../../src/server/socket/contract.ts";
-import { ACK_TIMEOUT_MS, closeAll, connectAgent, connectVisitor, openConversation, send, startServer, unwrap, waitFor, type TestSocket, type TestServer } from "./support.ts";
+import { ACK_TIMEOUT_MS, connectAgent, connectVisitor, openConversation, send, unwrap, useServer, waitFor, type TestSocket } from "./support.ts";
 
-let server: TestServer;
-const sockets: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  closeAll(...sockets);
-  await server?.close();
-});
+const { server, track } = useServer();
 
 const syncPage = async (socket: TestSocket, conversationId: string, afterSeq: number, limit?: number): Promise<SyncPage> =>
   unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("message:sync", { conversationId, afterSeq, limit }));
@@ -33,7 +25,7 @@ describe("reconnect sync", () => {
     const { agent, visitor, conversationId } = await openConversation(server);
     const agentTab = await connectAgent(server.url, agent.cookie);
     let visitorTab = await connectVisitor(server.url, visitor.token);
-    sockets.push(agentTab, visitorTab);
+    track(agentTab, visitorTab);
     const [, seen] = await Promise.all([send(agentTab, conversationId, "welcome"), waitFor<MessageView>(visitorTab, "message:sent")]);
     const lastHeld = seen.seq;
 
@@ -44,7 +36,7 @@ describe("reconnect sync", () => {
     for (let i = 1; i <= 25; i++) missed.push(unwrap(await send(agentTab, conversationId, `while you were away ${i}`)).message);
 
     visitorTab = await connectVisitor(server.url, visitor.token);
-    sockets.push(visitorTab);
+    track(visitorTab);
     const pages = await syncAll(visitorTab, conversationId, lastHeld, 10);
 
     expect(pages.map((page) => [page.messages.length, page.hasMore])).toEqual([
@@ -60,20 +52,20 @@ describe("reconnect sync", () => {
   it("answers an empty page without hasMore when the client is up to date", async () => {
     const { agent, visitor, conversationId } = await openConversation(server);
     const agentTab = await connectAgent(server.url, agent.cookie);
-    sockets.push(agentTab);
+    track(agentTab);
     unwrap(await send(agentTab, conversationId, "one"));
     const visitorTab = await connectVisitor(server.url, visitor.token);
-    sockets.push(visitorTab);
+    track(visitorTab);
     expect(await syncPage(visitorTab, conversationId, 1)).toEqual({ messages: [], hasMore: false, lastSeq: 1 });
   });
 
   it("gives the whole history from seq 0, to a new tab or the agent", async () => {
     const { agent, visitor, conversationId } = await openConversation(server);
     const visitorTab = await connectVisitor(server.url, visitor.token);
-    sockets.push(visitorTab);
+    track(visitorTab);
     const sent = [unwrap(await send(visitorTab, conversationId, "a")).message, unwrap(await send(visitorTab, conversationId, "b")).message];
     const agentTab = await connectAgent(server.url, agent.cookie);
-    sockets.push(agentTab);
+    track(agentTab);
     expect(await syncPage(agentTab, conversationId, 0)).toEqual({ messages: sent, hasMore: false, lastSeq: 2 });
   });
 });

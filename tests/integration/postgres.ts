@@ -2,7 +2,8 @@ import pg from "pg";
 
 /** The local PostgreSQL the integration tests use; any database on it serves as the admin connection. */
 export const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-export const TEMPLATE_DATABASE = "parley_it_template";
+// Named per run (vitest.config.ts sets it), so two runs against one PostgreSQL do not drop each other's template.
+export const TEMPLATE_DATABASE = process.env.PARLEY_IT_TEMPLATE ?? "parley_it_template";
 
 /** The URL of another database on the same server. */
 export function databaseUrl(name: string): string {

@@ -1,27 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { InboxEntry, ReadReceipt } from "../../src/server/socket/contract.ts";
-import { ACK_TIMEOUT_MS, closeAll, connectAgent, connectVisitor, identifyVisitor, listConversations, openConversation, send, startServer, unwrap, waitFor, type TestSocket, type TestServer } from "./support.ts";
+import { ACK_TIMEOUT_MS, connectVisitor, identifyVisitor, listConversations, openChat, send, unwrap, useServer, waitFor, type TestSocket } from "./support.ts";
 
-let server: TestServer;
-const sockets: TestSocket[] = [];
-beforeAll(async () => {
-  server = await startServer();
-});
-afterAll(async () => {
-  closeAll(...sockets);
-  await server?.close();
-});
-
-async function chat() {
-  const { agent, visitor, conversationId } = await openConversation(server);
-  const [visitorTab, visitorOtherTab, agentTab] = await Promise.all([
-    connectVisitor(server.url, visitor.token),
-    connectVisitor(server.url, visitor.token),
-    connectAgent(server.url, agent.cookie),
-  ]);
-  sockets.push(visitorTab, visitorOtherTab, agentTab);
-  return { agent, visitor, conversationId, visitorTab, visitorOtherTab, agentTab };
-}
+const { server, track } = useServer();
 
 async function inboxEntry(socket: TestSocket, conversationId: string): Promise<InboxEntry | undefined> {
   const { conversations } = unwrap(await listConversations(socket));
@@ -33,13 +14,13 @@ const markRead = async (socket: TestSocket, conversationId: string, seq: number)
 
 describe("unread counts", () => {
   it("count the peer's messages the reader has not read", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     for (const body of ["one", "two", "three"]) unwrap(await send(c.agentTab, c.conversationId, body));
     expect(await inboxEntry(c.visitorTab, c.conversationId)).toMatchObject({ lastSeq: 3, lastReadSeq: 0, unread: 3, lastMessage: { body: "three" } });
   });
 
   it("never count one's own messages", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     unwrap(await send(c.visitorTab, c.conversationId, "hello"));
     unwrap(await send(c.visitorTab, c.conversationId, "anyone there?"));
     expect(await inboxEntry(c.visitorTab, c.conversationId)).toMatchObject({ lastSeq: 2, lastReadSeq: 2, unread: 0 });
@@ -50,7 +31,7 @@ describe("unread counts", () => {
   });
 
   it("show the peer from each side: the agent sees the visitor, the visitor sees the agent", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     unwrap(await send(c.visitorTab, c.conversationId, "hi"));
     expect(await inboxEntry(c.agentTab, c.conversationId)).toMatchObject({
       peer: { deviceId: c.visitor.visitor.deviceId, kind: "visitor", label: c.visitor.visitor.label },
@@ -62,7 +43,7 @@ describe("unread counts", () => {
 
 describe("conversation:mark-read", () => {
   it("acks the new cursor and tells the peer and the reader's other tab", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     for (const body of ["one", "two", "three"]) unwrap(await send(c.agentTab, c.conversationId, body));
     const [receipt, atAgent, atOtherTab] = await Promise.all([
       markRead(c.visitorTab, c.conversationId, 2),
@@ -78,7 +59,7 @@ describe("conversation:mark-read", () => {
   });
 
   it("never moves the cursor backwards", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     for (const body of ["one", "two", "three"]) unwrap(await send(c.agentTab, c.conversationId, body));
     expect(await markRead(c.visitorTab, c.conversationId, 3)).toMatchObject({ lastReadSeq: 3, unread: 0 });
     expect(await markRead(c.visitorOtherTab, c.conversationId, 1)).toMatchObject({ lastReadSeq: 3, unread: 0 }); // a late report from a slower tab
@@ -86,7 +67,7 @@ describe("conversation:mark-read", () => {
   });
 
   it("announces the resulting cursor even when it did not move, to the calling socket too", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     for (const body of ["one", "two"]) unwrap(await send(c.agentTab, c.conversationId, body));
     // The first receipt is awaited where it lands, so that the next one each socket gets is the second call's.
     await Promise.all([markRead(c.visitorTab, c.conversationId, 2), waitFor(c.visitorOtherTab, "conversation:read"), waitFor(c.agentTab, "conversation:read")]);
@@ -100,7 +81,7 @@ describe("conversation:mark-read", () => {
   });
 
   it("leaves nothing unread after reading up to the last seq", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     for (const body of ["one", "two"]) unwrap(await send(c.visitorTab, c.conversationId, body));
     expect(await inboxEntry(c.agentTab, c.conversationId)).toMatchObject({ unread: 2 });
     expect(await markRead(c.agentTab, c.conversationId, 2)).toMatchObject({ lastReadSeq: 2, unread: 0 });
@@ -108,7 +89,7 @@ describe("conversation:mark-read", () => {
   });
 
   it("caps the cursor at the last message: nobody reads what has not been written", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     unwrap(await send(c.agentTab, c.conversationId, "only one"));
     expect(await markRead(c.visitorTab, c.conversationId, 99)).toMatchObject({ lastReadSeq: 1, unread: 0 });
     unwrap(await send(c.agentTab, c.conversationId, "a second"));
@@ -118,19 +99,19 @@ describe("conversation:mark-read", () => {
 
 describe("conversation:list", () => {
   it("accepts no options, as the contract allows (undefined travels as null)", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     unwrap(await send(c.agentTab, c.conversationId, "hi"));
     const withoutOptions = unwrap(await c.visitorTab.timeout(ACK_TIMEOUT_MS).emitWithAck("conversation:list", undefined)) as { conversations: InboxEntry[] };
     expect(withoutOptions.conversations.map((entry) => entry.id)).toEqual([c.conversationId]);
   });
 
   it("lists an agent's conversations by latest activity, leaving out rooms nobody has written in", async () => {
-    const c = await chat();
+    const c = await openChat(server, track);
     const quiet = await identifyVisitor(server.url, c.agent.deviceId); // opened the widget, never wrote
     const later = await identifyVisitor(server.url, c.agent.deviceId);
     unwrap(await send(c.visitorTab, c.conversationId, "first"));
     const laterTab = await connectVisitor(server.url, later.token);
-    sockets.push(laterTab);
+    track(laterTab);
     unwrap(await send(laterTab, later.conversationId, "second"));
     const { conversations } = unwrap(await listConversations(c.agentTab));
     expect(conversations.map((entry) => entry.id)).toEqual([later.conversationId, c.conversationId]);

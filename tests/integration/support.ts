@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encode } from "@auth/core/jwt";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
+import { afterAll, beforeAll } from "vitest";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { signUpAgent, type AgentProfile } from "../../src/core/agents/sign-up-agent.ts";
 import { createDb, type Db } from "../../src/core/db.ts";
@@ -61,6 +62,48 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
   }
   const { port } = httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, db, app, config, close };
+}
+
+/** A running server as a test file uses it; `useServer` closes it. */
+export type ServerUnderTest = Omit<TestServer, "close">;
+
+/** Hands sockets to `useServer` to close after the file's tests; closing one early does no harm. */
+export type TrackSockets = (...sockets: TestSocket[]) => void;
+
+/**
+ * One server for the tests of a file: started before them (see `startServer` for `overrides`) and,
+ * after them, closed together with every socket given to `track`. `server` reads through to the
+ * running server, so it is taken at the top of the file but used only in tests and later hooks.
+ */
+export function useServer(overrides: Partial<Config> = {}): { server: ServerUnderTest; track: TrackSockets } {
+  let running: TestServer | undefined;
+  const sockets: TestSocket[] = [];
+  beforeAll(async () => {
+    running = await startServer(overrides);
+  });
+  afterAll(async () => {
+    closeAll(...sockets);
+    await running?.close();
+  });
+  const current = (): TestServer => {
+    if (!running) throw new Error("the server is not running: use it in tests and in hooks registered after useServer()");
+    return running;
+  };
+  const server: ServerUnderTest = {
+    get url() {
+      return current().url;
+    },
+    get db() {
+      return current().db;
+    },
+    get app() {
+      return current().app;
+    },
+    get config() {
+      return current().config;
+    },
+  };
+  return { server, track: (...opened) => void sockets.push(...opened) };
 }
 
 export type SeededAgent = AgentProfile & { sessionToken: string; cookie: string };
@@ -152,8 +195,8 @@ export function waitFor<T = unknown>(socket: TestSocket | Listenable, event: str
 export type SendAck = AckResult<{ message: MessageView }>;
 
 /** message:send with an ack deadline; the clientMsgId is fresh unless a retry passes the original. */
-export const send = (socket: TestSocket, conversationId: string, body: string, clientMsgId: string = randomUUID()): Promise<SendAck> =>
-  socket.timeout(ACK_TIMEOUT_MS).emitWithAck("message:send", { conversationId, clientMsgId, body });
+export const send = (socket: TestSocket, conversationId: string, body: string, clientMsgId: string = randomUUID(), timeoutMs = ACK_TIMEOUT_MS): Promise<SendAck> =>
+  socket.timeout(timeoutMs).emitWithAck("message:send", { conversationId, clientMsgId, body });
 
 /** conversation:list; its optional input leaves socket.io's types unable to infer the ack, hence the annotation. */
 export const listConversations = (socket: TestSocket): Promise<AckResult<{ conversations: InboxEntry[] }>> =>
@@ -166,10 +209,22 @@ export function unwrap<T>(result: AckResult<T>): T {
 }
 
 /** One agent with a visitor who opened that agent's widget: the usual cast of a test. */
-export async function openConversation(server: TestServer) {
+export async function openConversation(server: ServerUnderTest) {
   const agent = await seedAgent(server.db);
   const visitor = await identifyVisitor(server.url, agent.deviceId);
   return { agent, visitor, conversationId: visitor.conversationId };
+}
+
+/** A fresh conversation with the visitor in two tabs and the agent in one, all connected and tracked. */
+export async function openChat(server: ServerUnderTest, track: TrackSockets) {
+  const { agent, visitor, conversationId } = await openConversation(server);
+  const [visitorTab, visitorOtherTab, agentTab] = await Promise.all([
+    connectVisitor(server.url, visitor.token),
+    connectVisitor(server.url, visitor.token),
+    connectAgent(server.url, agent.cookie),
+  ]);
+  track(visitorTab, visitorOtherTab, agentTab);
+  return { agent, visitor, conversationId, visitorTab, visitorOtherTab, agentTab };
 }
 
 /** Closes sockets a test opened; safe on sockets that are already closed. */

@@ -48,6 +48,7 @@ export class ChatClient {
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private connectDelay = 1000;
   private active: string | undefined; // the conversation on screen: it gets read receipts
+  private isShown = true;
 
   constructor(private readonly options: ChatClientOptions) {
     this.storageKey = `parley.outbox.${options.deviceId}`;
@@ -108,10 +109,16 @@ export class ChatClient {
     void this.flush();
   }
 
+  /** Whether the chat is on screen beyond the tab being visible (the widget's panel may be closed). */
+  setShown(isShown: boolean): void {
+    this.isShown = isShown;
+    if (isShown && this.active) this.markRead(this.active);
+  }
+
   /** Tells the server this side has seen everything up to the last message, when the window is actually visible. */
   markRead(conversationId: string): void {
     const summary = this.state.inbox[conversationId];
-    const isVisible = document.visibilityState === "visible";
+    const isVisible = document.visibilityState === "visible" && this.isShown;
     if (!summary || !isVisible || this.active !== conversationId || summary.lastReadSeq >= summary.lastSeq) return;
     this.request("conversation:mark-read", { conversationId, seq: summary.lastSeq })
       .then((receipt) => this.applyReceipt(receipt))

@@ -45,9 +45,17 @@ export function VisitorWindow({ agentId, page, referrer }: { agentId: string; pa
   }, [unread]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => event.key === "Escape" && window.parent.postMessage({ type: "parley:close" }, "*");
+    // The widget's loader says when its panel opens and closes; only an open panel reads messages.
+    const onMessage = (event: MessageEvent) => {
+      if (event.source === window.parent && event.data?.type === "parley:panel") client?.setShown(event.data.open === true);
+    };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+    window.addEventListener("message", onMessage);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("message", onMessage);
+    };
+  }, [client]);
 
   if (error) return <p className="p-6 text-sm text-red-700" role="alert">This chat is unavailable: {error}</p>;
   const agentName = session?.agent.name ?? "";
