@@ -12,6 +12,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** PostgreSQL to use; unset = the embedded PGlite database under DATA_DIR. */
   DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: "DATABASE_URL must be a postgres:// URL" })),
+  /** Redis for several nodes (rooms, broadcasts, presence); unset = one node, in memory. */
+  REDIS_URL: optional(z.url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// or rediss:// URL" })),
   DATA_DIR: z.string().min(1).default("./data"),
   /** Signs agent session cookies and visitor tokens; generated and kept under DATA_DIR when unset. */
   AUTH_SECRET: optional(z.string().min(32, "AUTH_SECRET must be at least 32 characters")),

@@ -6,12 +6,15 @@ import type { Config } from "../config.ts";
 import type { Db } from "../core/db.ts";
 import { conversationIdsOf } from "../core/conversations/list-conversations.ts";
 import { ChatError } from "../core/errors.ts";
+import type { Presence } from "../core/presence/presence.ts";
 import { PresenceTracker } from "../core/presence/presence-tracker.ts";
 import { onSessionRevoked } from "../core/sessions/agent-session.ts";
 import { health } from "./http/health.ts";
 import { sendJson } from "./http/respond.ts";
+import { Inflight } from "./inflight.ts";
 import { visitors } from "./http/visitors.ts";
 import type { Logger } from "./log.ts";
+import type { RedisLink } from "./redis/redis-link.ts";
 import { toWireError } from "./reply.ts";
 import { authenticate } from "./socket/authenticate.ts";
 import { conversationGet } from "./socket/handlers/conversation-get.ts";
@@ -30,17 +33,22 @@ export type Next = {
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
 };
-export type AppDeps = { config: Config; db: Db; log: Logger; next?: Next };
+/** `redis` set: rooms, broadcasts and presence span every node (with `presence` from createRedisPresence). */
+export type AppDeps = { config: Config; db: Db; log: Logger; next?: Next; redis?: RedisLink; presence?: Presence };
 export type App = { io: ChatServer; close: () => Promise<void> };
 
 /** Mounts Parley on an HTTP server: its own HTTP routes, Socket.IO, and Next.js for everything else. */
-export function createApp(httpServer: HttpServer, { config, db, log, next }: AppDeps): App {
-  const presence = new PresenceTracker();
+export function createApp(httpServer: HttpServer, { config, db, log, next, redis, presence = new PresenceTracker() }: AppDeps): App {
+  const inflight = new Inflight();
+  const isCongested = () => redis?.isCongested() ?? false;
   let isShuttingDown = false;
   // destroyUpgrade off: upgrades on other paths (Next's hot reload in development) are ours to route below.
   const io: ChatServer = new Server(httpServer, { path: SOCKET_PATH, maxHttpBufferSize: MAX_SOCKET_PAYLOAD, destroyUpgrade: false, serveClient: false });
+  if (redis) io.adapter(redis.adapter);
 
   io.use((socket, done) => {
+    // A node on its way down takes no new sockets; the client retries and the balancer sends it elsewhere.
+    if (isShuttingDown) return done(Object.assign(new Error("server is shutting down"), { data: { code: "UNAVAILABLE", message: "server is shutting down", retriable: true } }));
     authenticate(socket.handshake, db, config.AUTH_SECRET)
       .then(async (actor) => {
         socket.data.actor = actor;
@@ -56,7 +64,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next }: App
   });
 
   io.on("connection", (socket) => {
-    const ctx: SocketCtx = { io, socket, db, presence, log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
+    const ctx: SocketCtx = { io, socket, db, presence, inflight, isCongested, log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
     ctx.log.debug({ kind: socket.data.actor.kind }, "socket connected");
     trackPresence(ctx, config);
     socket.on("conversation:list", conversationList(ctx));
@@ -86,7 +94,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next }: App
   async function route(req: IncomingMessage, res: ServerResponse, requestLog: Logger): Promise<void> {
     const path = (req.url ?? "/").split("?")[0];
     if (path.startsWith(SOCKET_PATH)) return; // Socket.IO's own listener answers these
-    if (path === "/api/health" && req.method === "GET") return health(res, db, isShuttingDown);
+    if (path === "/api/health" && req.method === "GET") return health(res, db, redis, isShuttingDown);
     if (path === "/api/visitors" && req.method === "POST") return visitors(req, res, { db, io, config, log: requestLog });
     if (next) return next.handle(req, res);
     sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "no such route" } });
@@ -97,9 +105,14 @@ export function createApp(httpServer: HttpServer, { config, db, log, next }: App
     close: async () => {
       isShuttingDown = true;
       stopListening();
-      // Sockets are told to go (clients then reconnect elsewhere or later and sync); in-flight acks finish first.
+      httpServer.close(); // no new connections; the ones open finish below
+      // Writes already under way are stored and acked before their sockets go; then every client is
+      // told to leave, reconnects (to another node behind the balancer) and syncs what it missed.
+      await inflight.idle(config.SHUTDOWN_TIMEOUT_MS / 2);
+      io.disconnectSockets(true);
       await io.close();
-      httpServer.closeAllConnections?.();
+      httpServer.closeAllConnections();
+      await presence.close();
     },
   };
 }

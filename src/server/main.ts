@@ -6,6 +6,8 @@ import { startEmbeddedPostgres, EMBEDDED_POOL_MAX } from "./db/embedded-postgres
 import { applyMigrations } from "./db/migrate.ts";
 import { createApp } from "./index.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { connectRedis } from "./redis/redis-link.ts";
+import { createRedisPresence } from "./redis/redis-presence.ts";
 
 /** Boots one Parley node: configuration, database (embedded unless DATABASE_URL), migrations, Next.js, Socket.IO. */
 export async function main(): Promise<void> {
@@ -27,11 +29,16 @@ export async function main(): Promise<void> {
   const dev = config.NODE_ENV !== "production";
   const nextApp = nextJs({ dev, hostname: config.HOST, port: config.PORT, dir: process.cwd() });
   await nextApp.prepare();
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : undefined;
+  const presence = redis ? await createRedisPresence(redis.client) : undefined;
+  if (redis) log.info("redis connected: rooms and presence span every node");
   const httpServer = createServer();
   const app = createApp(httpServer, {
     config,
     db,
     log,
+    redis,
+    presence,
     next: { handle: nextApp.getRequestHandler(), upgrade: nextApp.getUpgradeHandler() },
   });
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
@@ -44,6 +51,7 @@ export async function main(): Promise<void> {
     log.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS).unref();
     await app.close();
+    await redis?.close();
     await nextApp.close?.();
     await db.$disconnect();
     await embedded?.stop();

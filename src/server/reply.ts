@@ -20,7 +20,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 const TRANSIENT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|terminating connection|the database system is (starting|shutting)|P1001|P1017|P2024/;
 
 export function toWireError(err: unknown, log: Logger): WireError {
-  if (err instanceof ChatError) return { code: err.code, message: err.message };
+  if (err instanceof ChatError) return { code: err.code, message: err.message, ...(err.code === "UNAVAILABLE" && { retriable: true }) };
   if (TRANSIENT.test(`${(err as { code?: string })?.code ?? ""} ${(err as Error)?.message ?? ""}`)) {
     log.warn({ err }, "database unavailable");
     return { code: "UNAVAILABLE", message: "Temporarily unavailable, retry shortly", retriable: true };

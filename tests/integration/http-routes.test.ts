@@ -12,7 +12,7 @@ describe("GET /api/health", () => {
   it("reports the database up", async () => {
     const response = await fetch(new URL("/api/health", server.url));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok", database: "up", shuttingDown: false });
+    expect(await response.json()).toEqual({ status: "ok", database: "up", redis: "not configured", shuttingDown: false });
   });
 });
 

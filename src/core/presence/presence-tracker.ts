@@ -1,21 +1,20 @@
 import type { DeviceId } from "../ids.ts";
+import type { Presence } from "./presence.ts";
 
 /**
- * Which devices have a live socket on this node. A device is online while it has at least one;
- * the edge adds a grace period before announcing "offline", so a reload does not flicker.
+ * Presence for a single node: devices with at least one live socket in this process. With several
+ * nodes, src/server/redis/redis-presence.ts keeps the same counts in Redis instead.
  */
-export class PresenceTracker {
+export class PresenceTracker implements Presence {
   private readonly sockets = new Map<DeviceId, number>();
 
-  /** Returns true when this is the device's first socket (it just came online). */
-  connected(deviceId: DeviceId): boolean {
+  async connected(deviceId: DeviceId): Promise<boolean> {
     const count = (this.sockets.get(deviceId) ?? 0) + 1;
     this.sockets.set(deviceId, count);
     return count === 1;
   }
 
-  /** Returns true when the device's last socket is gone. */
-  disconnected(deviceId: DeviceId): boolean {
+  async disconnected(deviceId: DeviceId): Promise<boolean> {
     const count = (this.sockets.get(deviceId) ?? 0) - 1;
     if (count > 0) {
       this.sockets.set(deviceId, count);
@@ -25,7 +24,11 @@ export class PresenceTracker {
     return true;
   }
 
-  isOnline(deviceId: DeviceId): boolean {
-    return this.sockets.has(deviceId);
+  async onlineAmong(deviceIds: readonly DeviceId[]): Promise<Set<DeviceId>> {
+    return new Set(deviceIds.filter((id) => this.sockets.has(id)));
+  }
+
+  async close(): Promise<void> {
+    this.sockets.clear();
   }
 }

@@ -17,7 +17,7 @@ export const defineHandler =
     const input = schema.safeParse(payload);
     if (!input.success) return ack({ ok: false, error: { code: "BAD_INPUT", message: z.prettifyError(input.error) } });
     try {
-      ack({ ok: true, data: await run(input.data, ctx) });
+      ack({ ok: true, data: await ctx.inflight.track(run(input.data, ctx)) });
     } catch (err) {
       ack({ ok: false, error: toWireError(err, ctx.log) });
     }

@@ -3,5 +3,6 @@ import { defineHandler } from "../define-handler.ts";
 
 export const conversationGet = defineHandler(getConversationSchema, async ({ conversationId }, { db, socket, presence }) => {
   const summary = await getConversation(db, conversationId, socket.data.actor);
-  return { conversation: { ...summary, peerOnline: presence.isOnline(summary.peer.deviceId) } };
+  const online = await presence.onlineAmong([summary.peer.deviceId]);
+  return { conversation: { ...summary, peerOnline: online.has(summary.peer.deviceId) } };
 });

@@ -3,5 +3,6 @@ import { defineHandler } from "../define-handler.ts";
 
 export const conversationList = defineHandler(listConversationsSchema, async (input, { db, socket, presence }) => {
   const conversations = await listConversations(db, input, socket.data.actor);
-  return { conversations: conversations.map((summary) => ({ ...summary, peerOnline: presence.isOnline(summary.peer.deviceId) })) };
+  const online = await presence.onlineAmong(conversations.map((summary) => summary.peer.deviceId));
+  return { conversations: conversations.map((summary) => ({ ...summary, peerOnline: online.has(summary.peer.deviceId) })) };
 });

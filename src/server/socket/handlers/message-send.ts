@@ -1,8 +1,12 @@
+import { ChatError } from "../../../core/errors.ts";
 import { sendMessage, sendMessageSchema } from "../../../core/messages/send-message.ts";
 import { defineHandler } from "../define-handler.ts";
 import { rooms } from "../rooms.ts";
 
-export const messageSend = defineHandler(sendMessageSchema, async (input, { socket, db, log }) => {
+export const messageSend = defineHandler(sendMessageSchema, async (input, { socket, db, log, isCongested }) => {
+  // Backpressure: while broadcasts pile up behind a slow or absent Redis, the sender waits and retries
+  // rather than the node storing messages faster than it can tell other nodes about them.
+  if (isCongested()) throw new ChatError("UNAVAILABLE", "the server is busy, retry shortly");
   const { message, isReplay } = await sendMessage(db, input, socket.data.actor);
   // A replay was broadcast when first stored; its sender only lost the ack, so the ack is all it needs.
   if (!isReplay) {

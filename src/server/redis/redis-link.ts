@@ -1,0 +1,96 @@
+import { createAdapter } from "@socket.io/redis-adapter";
+import { createClient, type RedisClientType } from "redis";
+import type { Logger } from "../log.ts";
+
+export type RedisClient = RedisClientType;
+export type RedisLink = {
+  /** A client for our own commands (presence). */
+  client: RedisClient;
+  adapter: ReturnType<typeof createAdapter>;
+  /** True while so many broadcasts wait for Redis that new messages should wait too (see message:send). */
+  isCongested: () => boolean;
+  ping: () => Promise<boolean>;
+  close: () => Promise<void>;
+};
+
+// Past this many broadcasts waiting for Redis, senders are asked to retry: storing more messages whose
+// broadcasts would only queue up behind these helps nobody and grows memory without bound.
+const CONGESTION_LIMIT = 2_000;
+const QUEUE_LIMIT = 10_000;
+
+/**
+ * The clients behind @socket.io/redis-adapter. The adapter publishes without awaiting, so a publish that
+ * Redis refuses or times out (the client's queue is full, Redis is down or restarting) rejected a promise
+ * nobody handled, which ended the process. Every publish here is handled and counted instead: a lost
+ * broadcast is logged, and clients recover the message by sync; while too many wait, senders back off.
+ */
+export async function connectRedis(url: string, log: Logger): Promise<RedisLink> {
+  const options = {
+    url,
+    // Fail at once while Redis is unreachable instead of buffering without bound; the queue cap bounds memory.
+    disableOfflineQueue: true,
+    commandsQueueMaxLength: QUEUE_LIMIT,
+    socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 3_000), connectTimeout: 5_000 },
+  };
+  const pub = createClient(options) as RedisClient;
+  const sub = pub.duplicate();
+  const client = pub.duplicate();
+  const reportEvery = throttle(5_000);
+  for (const [role, c] of [["pub", pub], ["sub", sub], ["client", client]] as const) {
+    c.on("error", (err: Error) => reportEvery(() => log.warn({ err, role }, "redis connection error")));
+    c.on("reconnecting", () => reportEvery(() => log.info({ role }, "redis reconnecting")));
+  }
+  await Promise.all([pub.connect(), sub.connect(), client.connect()]);
+
+  let waiting = 0;
+  let lost = 0;
+  const guardedPublish = (channel: string, message: string | Buffer) => {
+    waiting++;
+    return pub
+      .publish(channel, message)
+      .catch((err: unknown) => {
+        lost++;
+        reportEvery(() => log.warn({ err, lost, waiting }, "redis publish failed; peers on other nodes catch up by sync"));
+        return 0;
+      })
+      .finally(() => waiting--);
+  };
+  // Everything but publish goes to the real client, bound to it (it keeps private state of its own).
+  const guardedPub = new Proxy(pub, {
+    get(target, prop) {
+      if (prop === "publish") return guardedPublish;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+
+  return {
+    client,
+    adapter: createAdapter(guardedPub, sub, { requestsTimeout: 5_000 }),
+    isCongested: () => waiting > CONGESTION_LIMIT || !pub.isReady,
+    ping: async () => {
+      try {
+        return (await withTimeout(client.ping(), 1_000)) === "PONG";
+      } catch {
+        return false;
+      }
+    },
+    close: async () => {
+      await Promise.allSettled([pub.close(), sub.close(), client.close()]);
+    },
+  };
+}
+
+/** Runs the given logging at most once per interval, so a Redis outage logs a line, not thousands. */
+function throttle(intervalMs: number) {
+  let last = 0;
+  return (report: () => void) => {
+    const now = Date.now();
+    if (now - last < intervalMs) return;
+    last = now;
+    report();
+  };
+}
+
+const withTimeout = <T>(promise: Promise<T>, ms: number) =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms).unref())]);
