@@ -55,7 +55,12 @@ export class ChatClient {
     this.state = { connection: "connecting", inbox: {}, messages: {}, outbox: this.loadOutbox() };
     this.socket = io({ auth: options.auth ?? {}, transports: ["websocket", "polling"] });
     this.socket.on("connect", () => this.onConnect());
-    this.socket.on("disconnect", () => this.set({ connection: "offline" }));
+    this.socket.on("disconnect", (reason) => {
+      this.set({ connection: "offline" });
+      // A node shutting down sends its sockets away; socket.io-client does not come back by itself from
+      // that, so reconnect (through the balancer, to a node still up) and sync.
+      if (reason === "io server disconnect") this.retryConnect();
+    });
     this.socket.on("connect_error", (err) => {
       this.set({ connection: "offline" });
       if ((err as { data?: { code?: string } }).data?.code === "UNAUTHENTICATED") return options.onUnauthenticated?.();
