@@ -28,14 +28,15 @@ button[aria-expanded=true] .open,button[aria-expanded=false] .close{display:none
 .badge{position:absolute;top:-4px;right:-4px;box-sizing:border-box;min-width:20px;height:20px;padding:0 5px;border:2px solid #fff;border-radius:10px;background:#dc2626;font:700 11px/16px system-ui,sans-serif;text-align:center}
 .panel{position:absolute;right:0;bottom:72px;width:min(100vw - 40px,380px);height:min(100vh - 100px,600px);overflow:hidden;border-radius:16px;background:#fff;box-shadow:0 12px 48px rgba(0,0,0,.3)}
 iframe{display:block;width:100%;height:100%;border:0}
-@media (max-width:479px){.panel{position:fixed;top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0}}
+@media (max-width:479px){.panel{position:fixed;top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0}button[aria-expanded=true]{position:fixed;top:10px;right:10px;width:40px;height:40px;background:transparent;box-shadow:none}}
 `;
 
 const ICONS =
   '<svg class="open" width="28" height="28" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>' +
   '<svg class="close" width="24" height="24" viewBox="0 0 24 24" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>';
 
-// The panel follows the launcher so Tab moves from the launcher into the chat.
+// The panel follows the launcher so Tab moves from the launcher into the chat. On a phone the open chat
+// fills the screen and the launcher becomes its close button in the header's corner, clear of the composer.
 const MARKUP =
   `<style>${STYLE}</style>` +
   `<button type="button" aria-label="Open chat" aria-expanded="false">${ICONS}<span class="badge" aria-hidden="true" hidden></span></button>` +
