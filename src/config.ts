@@ -19,6 +19,11 @@ const schema = z.object({
   AUTH_SECRET: optional(z.string().min(32, "AUTH_SECRET must be at least 32 characters")),
   /** The address visitors' browsers reach this server at, used in the embed snippet; defaults to the request's own origin. */
   PUBLIC_URL: optional(z.url()),
+  /** Behind a load balancer: take the visitor's address from X-Forwarded-For instead of the balancer's own. */
+  TRUST_PROXY: z
+    .enum(["true", "false", "1", "0", ""])
+    .default("false")
+    .transform((value) => value === "true" || value === "1"),
   VISITOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
   PRESENCE_GRACE_MS: z.coerce.number().int().nonnegative().default(5000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),

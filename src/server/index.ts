@@ -64,7 +64,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   });
 
   io.on("connection", (socket) => {
-    const ctx: SocketCtx = { io, socket, db, presence, inflight, isCongested, log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
+    const ctx: SocketCtx = { io, socket, db, presence, inflight, isCongested, isShuttingDown: () => isShuttingDown, log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
     ctx.log.debug({ kind: socket.data.actor.kind }, "socket connected");
     trackPresence(ctx, config);
     socket.on("conversation:list", conversationList(ctx));
@@ -103,14 +103,13 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   return {
     io,
     close: async () => {
-      isShuttingDown = true;
+      isShuttingDown = true; // from now on /api/health answers 503 and new sockets are refused
       stopListening();
-      httpServer.close(); // no new connections; the ones open finish below
       // Writes already under way are stored and acked before their sockets go; then every client is
       // told to leave, reconnects (to another node behind the balancer) and syncs what it missed.
       await inflight.idle(config.SHUTDOWN_TIMEOUT_MS / 2);
       io.disconnectSockets(true);
-      await io.close();
+      await io.close(); // also stops the HTTP server listening
       httpServer.closeAllConnections();
       await presence.close();
     },

@@ -13,7 +13,7 @@ type Deps = { db: Db; io: ChatServer; config: Config; log: Logger };
 export function visitors(req: IncomingMessage, res: ServerResponse, { db, io, config, log }: Deps): Promise<void> {
   return respond(res, log, async () => {
     const input = await readJson(req, identifyVisitorSchema);
-    const meta = { userAgent: req.headers["user-agent"], ip: req.socket.remoteAddress };
+    const meta = { userAgent: req.headers["user-agent"], ip: clientAddress(req, config.TRUST_PROXY) };
     const session = await identifyVisitor(db, input, meta, { secret: config.AUTH_SECRET, ttlSeconds: config.VISITOR_TOKEN_TTL_SECONDS });
     if (session.isNewConversation) {
       // Both sides' open tabs join the new room now, so its first message reaches them live.
@@ -24,4 +24,12 @@ export function visitors(req: IncomingMessage, res: ServerResponse, { db, io, co
     const { isNewConversation: _new, ...reply } = session;
     return reply;
   });
+}
+
+/** The visitor's address: the connection's, or behind a trusted balancer the first hop it reports. */
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  const forwarded = req.headers["x-forwarded-for"];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+  // Only when told: anyone can send the header, and believing it from a direct client would let it pick its own IP.
+  return trustProxy && first ? first : req.socket.remoteAddress;
 }

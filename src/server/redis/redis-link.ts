@@ -17,6 +17,9 @@ export type RedisLink = {
 // broadcasts would only queue up behind these helps nobody and grows memory without bound.
 const CONGESTION_LIMIT = 2_000;
 const QUEUE_LIMIT = 10_000;
+// node-redis has no command timeout: a Redis that hangs (or is stopped) leaves publishes waiting silently.
+// Unanswered this long, they are reported, so an operator learns why peers on other nodes hear nothing.
+const STALL_MS = 2_000;
 
 /**
  * The clients behind @socket.io/redis-adapter. The adapter publishes without awaiting, so a publish that
@@ -41,20 +44,41 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
     c.on("reconnecting", () => reportEvery(() => log.info({ role }, "redis reconnecting")));
   }
   await Promise.all([pub.connect(), sub.connect(), client.connect()]);
+  // Registered after the first connect, so only comes back after a loss; for `sub`, "ready" means resubscribed.
+  for (const [role, c] of [["pub", pub], ["sub", sub], ["client", client]] as const) c.on("ready", () => log.info({ role }, "redis connection restored"));
 
   let waiting = 0;
   let lost = 0;
+  // Redis answers a connection's commands in order: if nothing was answered for STALL_MS while publishes wait, it is stalled.
+  let busySince = 0;
+  let lastAnswerAt = 0;
+  let stalledSince: number | undefined;
   const guardedPublish = (channel: string, message: string | Buffer) => {
-    waiting++;
+    if (waiting++ === 0) busySince = Date.now();
     return pub
       .publish(channel, message)
+      .then((receivers) => {
+        lastAnswerAt = Date.now();
+        if (stalledSince !== undefined) log.info({ stalledMs: lastAnswerAt - stalledSince, waiting }, "redis answers again");
+        stalledSince = undefined;
+        return receivers;
+      })
       .catch((err: unknown) => {
         lost++;
         reportEvery(() => log.warn({ err, lost, waiting }, "redis publish failed; peers on other nodes catch up by sync"));
         return 0;
       })
-      .finally(() => waiting--);
+      .finally(() => {
+        if (--waiting === 0) stalledSince = undefined;
+      });
   };
+  const watchdog = setInterval(() => {
+    const silentSince = Math.max(busySince, lastAnswerAt);
+    if (waiting === 0 || stalledSince !== undefined || Date.now() - silentSince < STALL_MS) return;
+    stalledSince = silentSince;
+    log.warn({ waiting, silentMs: Date.now() - silentSince, congested: waiting > CONGESTION_LIMIT }, "redis is not answering; broadcasts to other nodes are waiting");
+  }, STALL_MS / 4);
+  watchdog.unref(); // a watchdog must not keep a stopping process alive
   // Everything but publish goes to the real client, bound to it (it keeps private state of its own).
   const guardedPub = new Proxy(pub, {
     get(target, prop) {
@@ -76,6 +100,7 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
       }
     },
     close: async () => {
+      clearInterval(watchdog);
       await Promise.allSettled([pub.close(), sub.close(), client.close()]);
     },
   };

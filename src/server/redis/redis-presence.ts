@@ -19,6 +19,20 @@ export async function createRedisPresence(redis: RedisClient): Promise<Presence>
   const heartbeat = setInterval(() => void beat().catch(() => undefined), (NODE_TTL_S * 1000) / 3);
   heartbeat.unref();
 
+  // This node's own share, kept here too: a Redis that restarts (with no persistence) or fails over comes
+  // back without it, and every device connected to this node would count as offline until it reconnected.
+  const local = new Map<DeviceId, number>();
+  const restore = () => {
+    const shares = [...local].map(([deviceId, count]) => redis.hSet(deviceKey(deviceId), nodeId, count));
+    void Promise.all([beat(), ...shares]).catch(() => undefined); // a failure means another loss: the next "ready" restores again
+  };
+  redis.on("ready", restore); // registered after the first connect, so only reconnects run it
+  const count = (deviceId: DeviceId, delta: number) => {
+    const next = (local.get(deviceId) ?? 0) + delta;
+    if (next > 0) local.set(deviceId, next);
+    else local.delete(deviceId);
+  };
+
   /** Sockets of each device on nodes that are still alive; dead nodes' counts are dropped on the way. */
   async function liveCounts(deviceIds: readonly DeviceId[]): Promise<Map<DeviceId, number>> {
     const hashes = await Promise.all(deviceIds.map((id) => redis.hGetAll(deviceKey(id))));
@@ -39,10 +53,12 @@ export async function createRedisPresence(redis: RedisClient): Promise<Presence>
 
   return {
     async connected(deviceId) {
+      count(deviceId, 1);
       await redis.hIncrBy(deviceKey(deviceId), nodeId, 1);
       return (await liveCounts([deviceId])).get(deviceId) === 1;
     },
     async disconnected(deviceId) {
+      count(deviceId, -1);
       const left = await redis.hIncrBy(deviceKey(deviceId), nodeId, -1);
       if (left <= 0) await redis.hDel(deviceKey(deviceId), nodeId);
       return (await liveCounts([deviceId])).get(deviceId) === 0;
@@ -53,6 +69,7 @@ export async function createRedisPresence(redis: RedisClient): Promise<Presence>
     },
     async close() {
       clearInterval(heartbeat);
+      redis.off("ready", restore);
       await redis.del(nodeKey(nodeId)).catch(() => undefined); // our sockets are gone: stop counting them at once
     },
   };

@@ -7,7 +7,7 @@ import type { SocketCtx } from "./types.ts";
  * Online while at least one socket of the device is connected (on any node); "offline" is announced
  * only after PRESENCE_GRACE_MS without one, so a reload or a brief drop does not make the dot blink.
  */
-export function trackPresence({ io, socket, db, log, presence }: SocketCtx, config: Pick<Config, "PRESENCE_GRACE_MS">): void {
+export function trackPresence({ io, socket, db, log, presence, isShuttingDown }: SocketCtx, config: Pick<Config, "PRESENCE_GRACE_MS">): void {
   const { deviceId } = socket.data.actor;
   const announce = async (online: boolean) => {
     const lastSeenAt = new Date();
@@ -22,6 +22,9 @@ export function trackPresence({ io, socket, db, log, presence }: SocketCtx, conf
     .then((cameOnline) => (cameOnline ? announce(true) : undefined))
     .catch(report);
   socket.on("disconnect", () => {
+    // A node going away disconnects all its sockets; presence.close() then drops all of this node's counts at
+    // once. Counting them down one by one would race that, and the Redis connection closing right after it.
+    if (isShuttingDown()) return;
     presence
       .disconnected(deviceId)
       .then((wentOffline) => {

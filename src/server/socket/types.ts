@@ -7,4 +7,4 @@ import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./c
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type SocketCtx = { io: ChatServer; socket: ChatSocket; db: Db; log: Logger; presence: Presence; inflight: Inflight; isCongested: () => boolean };
+export type SocketCtx = { io: ChatServer; socket: ChatSocket; db: Db; log: Logger; presence: Presence; inflight: Inflight; isCongested: () => boolean; isShuttingDown: () => boolean };

@@ -8,10 +8,9 @@ export const messageSend = defineHandler(sendMessageSchema, async (input, { sock
   // rather than the node storing messages faster than it can tell other nodes about them.
   if (isCongested()) throw new ChatError("UNAVAILABLE", "the server is busy, retry shortly");
   const { message, isReplay } = await sendMessage(db, input, socket.data.actor);
-  // A replay was broadcast when first stored; its sender only lost the ack, so the ack is all it needs.
-  if (!isReplay) {
-    socket.to(rooms.conversation(message.conversationId)).emit("message:sent", message); // the peer and the sender's other tabs
-    log.debug({ conversationId: message.conversationId, seq: message.seq }, "message stored");
-  }
+  // A replay is broadcast again: the node that stored the original may have died between its commit and
+  // its broadcast, and then this retry is the peer's only live news of it. Clients dedupe by seq.
+  socket.to(rooms.conversation(message.conversationId)).emit("message:sent", message); // the peer and the sender's other tabs
+  log.debug({ conversationId: message.conversationId, seq: message.seq, isReplay }, "message stored");
   return { message };
 });
