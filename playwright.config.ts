@@ -28,6 +28,6 @@ export default defineConfig({
     url: `http://localhost:${E2E_PORT}/api/health`,
     timeout: 120_000,
     reuseExistingServer: false,
-    env: { NODE_ENV: "production", PORT: String(E2E_PORT), DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn", PRESENCE_GRACE_MS: "0" },
+    env: { NODE_ENV: "production", PORT: String(E2E_PORT), DATA_DIR: dataDir, UPLOADS_DIR: `${dataDir}/uploads`, DATABASE_URL: "", LOG_LEVEL: "warn", PRESENCE_GRACE_MS: "0" },
   },
 });

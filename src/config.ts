@@ -27,6 +27,12 @@ const schema = z.object({
   VISITOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
   PRESENCE_GRACE_MS: z.coerce.number().int().nonnegative().default(5000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Where uploaded files are stored; with several nodes, one volume shared by all of them. */
+  UPLOADS_DIR: z.string().min(1).default("./uploads"),
+  /** The largest upload accepted, in bytes. */
+  UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Uploads one device may start per minute (in Redis when REDIS_URL is set, so the limit spans nodes). */
+  UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(20),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 export type Config = z.infer<typeof schema> & { AUTH_SECRET: string };

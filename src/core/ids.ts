@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 
@@ -19,3 +19,6 @@ export const conversationIdOf = (visitorDeviceId: DeviceId, agentDeviceId: Devic
 
 /** Message IDs are UUIDv7, so they sort by creation time (gochat's time-ordered IDs). */
 export const newMessageId = (): string => uuidv7();
+
+/** Upload IDs are random UUIDv4: an upload's URL is a capability, so its ID must be unguessable, not time-ordered. */
+export const newUploadId = (): string => randomUUID();

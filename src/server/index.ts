@@ -7,10 +7,13 @@ import type { Db } from "../core/db.ts";
 import { conversationIdsOf } from "../core/conversations/list-conversations.ts";
 import { ChatError } from "../core/errors.ts";
 import type { Presence } from "../core/presence/presence.ts";
+import type { FileStore } from "../core/uploads/file-store.ts";
 import { PresenceTracker } from "../core/presence/presence-tracker.ts";
 import { onSessionRevoked } from "../core/sessions/agent-session.ts";
 import { health } from "./http/health.ts";
 import { sendJson } from "./http/respond.ts";
+import { createUploadLimiter } from "./http/upload-limiter.ts";
+import { getUpload, postUpload, type UploadDeps } from "./http/uploads.ts";
 import { Inflight } from "./inflight.ts";
 import { visitors } from "./http/visitors.ts";
 import type { Logger } from "./log.ts";
@@ -24,22 +27,28 @@ import { messageSend } from "./socket/handlers/message-send.ts";
 import { messageSync } from "./socket/handlers/message-sync.ts";
 import { trackPresence } from "./socket/presence.ts";
 import { rooms } from "./socket/rooms.ts";
+import { DiskFileStore } from "./storage/disk-file-store.ts";
 import type { ChatServer, SocketCtx } from "./socket/types.ts";
 
 export const SOCKET_PATH = "/socket.io/";
 const MAX_SOCKET_PAYLOAD = 64 * 1024; // a message is at most 4,000 characters; nothing legitimate is bigger
+const UPLOAD_PATH = /^\/api\/uploads\/([^/]+)(\/thumbnail)?\/?$/;
 
 export type Next = {
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
 };
-/** `redis` set: rooms, broadcasts and presence span every node (with `presence` from createRedisPresence). */
-export type AppDeps = { config: Config; db: Db; log: Logger; next?: Next; redis?: RedisLink; presence?: Presence };
+/**
+ * `redis` set: rooms, broadcasts, presence and upload limits span every node (with `presence` from createRedisPresence).
+ * `store`: where uploads live; by default files in UPLOADS_DIR.
+ */
+export type AppDeps = { config: Config; db: Db; log: Logger; next?: Next; redis?: RedisLink; presence?: Presence; store?: FileStore };
 export type App = { io: ChatServer; close: () => Promise<void> };
 
 /** Mounts Parley on an HTTP server: its own HTTP routes, Socket.IO, and Next.js for everything else. */
-export function createApp(httpServer: HttpServer, { config, db, log, next, redis, presence = new PresenceTracker() }: AppDeps): App {
+export function createApp(httpServer: HttpServer, { config, db, log, next, redis, presence = new PresenceTracker(), store = new DiskFileStore(config.UPLOADS_DIR) }: AppDeps): App {
   const inflight = new Inflight();
+  const uploads: Omit<UploadDeps, "log"> = { db, store, config, limiter: createUploadLimiter(config.UPLOADS_PER_MINUTE, redis?.client) };
   const isCongested = () => redis?.isCongested() ?? false;
   let isShuttingDown = false;
   // destroyUpgrade off: upgrades on other paths (Next's hot reload in development) are ours to route below.
@@ -49,7 +58,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   io.use((socket, done) => {
     // A node on its way down takes no new sockets; the client retries and the balancer sends it elsewhere.
     if (isShuttingDown) return done(Object.assign(new Error("server is shutting down"), { data: { code: "UNAVAILABLE", message: "server is shutting down", retriable: true } }));
-    authenticate(socket.handshake, db, config.AUTH_SECRET)
+    authenticate({ token: socket.handshake.auth.token, cookie: socket.handshake.headers.cookie }, db, config.AUTH_SECRET)
       .then(async (actor) => {
         socket.data.actor = actor;
         // Joined before "connect" reaches the client, so a client's "connect" means "ready for events".
@@ -96,6 +105,9 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     if (path.startsWith(SOCKET_PATH)) return; // Socket.IO's own listener answers these
     if (path === "/api/health" && req.method === "GET") return health(res, db, redis, isShuttingDown);
     if (path === "/api/visitors" && req.method === "POST") return visitors(req, res, { db, io, config, log: requestLog });
+    if (path === "/api/uploads" && req.method === "POST") return inflight.track(postUpload(req, res, { ...uploads, log: requestLog }));
+    const served = UPLOAD_PATH.exec(path);
+    if (served && (req.method === "GET" || req.method === "HEAD")) return getUpload(req, res, served[1]!, served[2] ? "thumbnail" : "original", { ...uploads, log: requestLog });
     if (next) return next.handle(req, res);
     sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "no such route" } });
   }

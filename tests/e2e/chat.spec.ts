@@ -1,18 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { hostSite, signUpAgent } from "./support.ts";
-
-const chatFrame = (page: Page) => page.frameLocator('iframe[title="Chat"]');
-
-async function openWidget(page: Page) {
-  await page.getByRole("button", { name: /^Open chat/ }).click();
-  await expect(chatFrame(page).getByRole("textbox", { name: "Message" })).toBeVisible();
-}
-
-async function sendFromWidget(page: Page, text: string) {
-  const frame = chatFrame(page);
-  await frame.getByRole("textbox", { name: "Message" }).fill(text);
-  await frame.getByRole("button", { name: "Send" }).click();
-}
+import { expect, test } from "@playwright/test";
+import { chatFrame, hostSite, openWidget, sendFromWidget, signUpAgent } from "./support.ts";
 
 test("a visitor on another site and an agent chat both ways, and both keep the history", async ({ browser }, testInfo) => {
   const { page: agentPage, snippet } = await signUpAgent(browser);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, type Browser, type Page } from "@playwright/test";
+import { expect, type Browser, type FrameLocator, type Page } from "@playwright/test";
 
 let counter = 0;
 /** A fresh agent identity per call, so tests never collide on "email already taken". */
@@ -36,4 +36,18 @@ ${snippet}
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** The visitor window inside the widget's iframe on the host page. */
+export const chatFrame = (page: Page): FrameLocator => page.frameLocator('iframe[title="Chat"]');
+
+export async function openWidget(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /^Open chat/ }).click();
+  await expect(chatFrame(page).getByRole("textbox", { name: "Message" })).toBeVisible();
+}
+
+export async function sendFromWidget(page: Page, text: string): Promise<void> {
+  const frame = chatFrame(page);
+  await frame.getByRole("textbox", { name: "Message" }).fill(text);
+  await frame.getByRole("button", { name: "Send" }).click();
 }

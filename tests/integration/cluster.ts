@@ -131,7 +131,8 @@ const parseLog = (line: string): LogLine | undefined => {
 };
 
 export type Health = { status: number; body: { status: string; database: string; redis: string; shuttingDown: boolean } };
-export type NodeOptions = { databaseUrl: string; redisUrl?: string; graceMs?: number; shutdownTimeoutMs?: number };
+/** `env`: more variables for the node (they win over the defaults here, e.g. a shared UPLOADS_DIR). */
+export type NodeOptions = { databaseUrl: string; redisUrl?: string; graceMs?: number; shutdownTimeoutMs?: number; env?: Record<string, string> };
 
 /** A Parley node running as its own process, as in production: no Next.js, configured by environment. */
 export class NodeProcess extends Proc {
@@ -308,7 +309,7 @@ export class Cluster {
     return server;
   }
 
-  async startNode({ databaseUrl, redisUrl, graceMs = 0, shutdownTimeoutMs = 10_000 }: NodeOptions): Promise<NodeProcess> {
+  async startNode({ databaseUrl, redisUrl, graceMs = 0, shutdownTimeoutMs = 10_000, env: extra = {} }: NodeOptions): Promise<NodeProcess> {
     const name = `node ${String.fromCharCode(65 + this.nodeCount++)}`;
     const dataDir = mkdtempSync(join(tmpdir(), "parley-node-"));
     this.dirs.push(dataDir);
@@ -325,6 +326,8 @@ export class Cluster {
       SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
       LOG_LEVEL: "info",
       DATA_DIR: dataDir,
+      UPLOADS_DIR: join(dataDir, "uploads"),
+      ...extra,
     };
     const child = spawn(process.execPath, ["--import", "tsx", NODE_ENTRY], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     const node = new NodeProcess(name, child);

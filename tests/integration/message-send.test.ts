@@ -24,6 +24,7 @@ describe("message:send", () => {
       clientMsgId,
       type: "text",
       body: "Where is my order?", // trimmed
+      attachment: null,
       createdAt: expect.any(String),
     });
     expect(received).toEqual(message);

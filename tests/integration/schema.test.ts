@@ -31,6 +31,8 @@ describe("the migrated database", () => {
     const session = { id: randomUUID(), sessionToken: randomBytes(32).toString("base64url"), agentId: agent.id, expires: at("2026-02-01T00:00:00.000Z"), createdAt: at("2026-01-01T00:00:03.000Z") };
     const conversation = { id: visitor.id + agentDevice.id, visitorDeviceId: visitor.id, agentDeviceId: agentDevice.id, status: "RESOLVED" as const, lastSeq: 1, lastMessageAt: at("2026-01-02T03:06:00.000Z"), createdAt: at("2026-01-02T03:04:06.000Z") };
     const message = { id: randomUUID(), conversationId: conversation.id, seq: 1, senderDeviceId: visitor.id, clientMsgId: randomUUID(), type: "TEXT" as const, body: "Grüße 👋 — \"quotes\" and 'apostrophes'", createdAt: at("2026-01-02T03:06:00.000Z") };
+    const upload = { id: randomUUID(), conversationId: conversation.id, uploaderDeviceId: visitor.id, storageKey: "k.png", thumbnailKey: "k.thumb.webp", mime: "image/png", size: 123_456, name: "Grüße.png", kind: "IMAGE" as const, width: 1200, height: 800, createdAt: at("2026-01-02T03:06:30.000Z") };
+    const imageMessage = { id: randomUUID(), conversationId: conversation.id, seq: 2, senderDeviceId: visitor.id, clientMsgId: randomUUID(), type: "IMAGE" as const, body: "", uploadId: upload.id, createdAt: at("2026-01-02T03:06:31.000Z") };
     const readState = { conversationId: conversation.id, deviceId: agentDevice.id, lastReadSeq: 1, updatedAt: at("2026-01-02T03:07:00.000Z") };
 
     await db.device.create({ data: visitor });
@@ -39,6 +41,8 @@ describe("the migrated database", () => {
     await db.session.create({ data: session });
     await db.conversation.create({ data: conversation });
     await db.message.create({ data: message });
+    await db.upload.create({ data: upload });
+    await db.message.create({ data: imageMessage });
     await db.readState.create({ data: readState });
 
     expect(await db.device.findUniqueOrThrow({ where: { id: visitor.id } })).toEqual(visitor);
@@ -46,7 +50,9 @@ describe("the migrated database", () => {
     expect(await db.agent.findUniqueOrThrow({ where: { id: agent.id } })).toEqual(agent);
     expect(await db.session.findUniqueOrThrow({ where: { sessionToken: session.sessionToken } })).toEqual(session);
     expect(await db.conversation.findUniqueOrThrow({ where: { id: conversation.id } })).toEqual(conversation);
-    expect(await db.message.findUniqueOrThrow({ where: { id: message.id } })).toEqual(message);
+    expect(await db.message.findUniqueOrThrow({ where: { id: message.id } })).toEqual({ ...message, uploadId: null });
+    expect(await db.upload.findUniqueOrThrow({ where: { id: upload.id } })).toEqual(upload);
+    expect(await db.message.findUniqueOrThrow({ where: { id: imageMessage.id }, include: { upload: true } })).toEqual({ ...imageMessage, upload });
     expect(await db.readState.findUniqueOrThrow({ where: { conversationId_deviceId: { conversationId: conversation.id, deviceId: agentDevice.id } } })).toEqual(readState);
     // The relations are wired both ways.
     const withRelations = await db.conversation.findUniqueOrThrow({
@@ -54,7 +60,7 @@ describe("the migrated database", () => {
       include: { visitor: true, agent: { include: { agent: { include: { sessions: true } } } }, messages: true, readStates: true },
     });
     expect(withRelations.agent.agent?.sessions).toEqual([session]);
-    expect(withRelations.messages).toEqual([message]);
+    expect(withRelations.messages).toEqual([{ ...message, uploadId: null }, imageMessage]);
     expect(withRelations.visitor).toEqual(visitor);
   });
 
@@ -76,6 +82,16 @@ describe("the migrated database", () => {
     await db.message.create({ data: { id: randomUUID(), conversationId, seq: 1, senderDeviceId: visitor, clientMsgId, body: "a" } });
     await expect(db.message.create({ data: { id: randomUUID(), conversationId, seq: 2, senderDeviceId: visitor, clientMsgId, body: "b" } })).rejects.toMatchObject({ code: "P2002" });
     await expect(db.message.create({ data: { id: randomUUID(), conversationId, seq: 1, senderDeviceId: visitor, clientMsgId: randomUUID(), body: "c" } })).rejects.toMatchObject({ code: "P2002" });
+  });
+
+  it("lets an upload belong to one message at most", async () => {
+    const [visitor, agentDevice] = [deviceId(), deviceId()];
+    await db.device.createMany({ data: [{ id: visitor, kind: "VISITOR", label: "v" }, { id: agentDevice, kind: "AGENT", label: "a" }] });
+    const conversationId = visitor + agentDevice;
+    await db.conversation.create({ data: { id: conversationId, visitorDeviceId: visitor, agentDeviceId: agentDevice } });
+    const upload = await db.upload.create({ data: { id: randomUUID(), conversationId, uploaderDeviceId: visitor, storageKey: `${randomUUID()}.pdf`, mime: "application/pdf", size: 1, name: "a.pdf", kind: "FILE" } });
+    await db.message.create({ data: { id: randomUUID(), conversationId, seq: 1, senderDeviceId: visitor, clientMsgId: randomUUID(), type: "FILE", body: "", uploadId: upload.id } });
+    await expect(db.message.create({ data: { id: randomUUID(), conversationId, seq: 2, senderDeviceId: visitor, clientMsgId: randomUUID(), type: "FILE", body: "", uploadId: upload.id } })).rejects.toMatchObject({ code: "P2002" });
   });
 });
 

@@ -36,12 +36,13 @@ export type TestServer = { url: string; db: Db; app: App; config: Config; close:
 /**
  * A real Parley (HTTP routes and Socket.IO, no Next.js) on a free port, backed by a real database:
  * a fresh clone of the template, unless `overrides.DATABASE_URL` names one (then the caller owns it).
+ * Uploads go to a directory of its own, removed with it.
  */
 export async function startServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "parley-it-"));
   const database = overrides.DATABASE_URL ? undefined : await createTestDatabase();
   const config: Config = {
-    ...loadConfig({ PRESENCE_GRACE_MS: "0", LOG_LEVEL: "silent", AUTH_SECRET: TEST_SECRET, DATA_DIR: dataDir, NODE_ENV: "test" }),
+    ...loadConfig({ PRESENCE_GRACE_MS: "0", LOG_LEVEL: "silent", AUTH_SECRET: TEST_SECRET, DATA_DIR: dataDir, UPLOADS_DIR: join(dataDir, "uploads"), NODE_ENV: "test" }),
     DATABASE_URL: database?.url,
     ...overrides,
   };

@@ -28,7 +28,7 @@ function row(overrides: Partial<Row> = {}): Row {
       { conversationId, deviceId: visitorId, lastReadSeq: 2, updatedAt: t(2) },
       { conversationId, deviceId: agentId, lastReadSeq: 5, updatedAt: t(5) },
     ],
-    messages: [{ id: "m5", conversationId, seq: 5, senderDeviceId: agentId, clientMsgId: "c5", type: "TEXT", body: "Anything else?", createdAt: t(5) }],
+    messages: [{ id: "m5", conversationId, seq: 5, senderDeviceId: agentId, clientMsgId: "c5", type: "TEXT", body: "Anything else?", uploadId: null, upload: null, createdAt: t(5) }],
     ...overrides,
   };
 }
@@ -68,7 +68,17 @@ describe("toSummary", () => {
       id: conversationId,
       status: "resolved",
       lastMessageAt: t(5).toISOString(),
-      lastMessage: { id: "m5", seq: 5, senderDeviceId: agentId, type: "text", body: "Anything else?", createdAt: t(5).toISOString() },
+      lastMessage: { id: "m5", seq: 5, senderDeviceId: agentId, type: "text", body: "Anything else?", attachment: null, createdAt: t(5).toISOString() },
+    });
+  });
+
+  it("carries the attachment of a last message that is a photo without a caption, so the inbox can preview it", () => {
+    const upload = { id: "0b5c6a8e-3f1d-4c2a-9e57-7d1f2a9b4c10", conversationId, uploaderDeviceId: visitorId, storageKey: "0b5c6a8e-3f1d-4c2a-9e57-7d1f2a9b4c10.png", thumbnailKey: null, mime: "image/png", size: 1234, name: "screenshot.png", kind: "IMAGE" as const, width: 320, height: 200, createdAt: t(5) };
+    const photo = { ...row().messages[0]!, senderDeviceId: visitorId, type: "IMAGE" as const, body: "", uploadId: upload.id, upload };
+    expect(toSummary(row({ messages: [photo] }), agentActor).lastMessage).toMatchObject({
+      type: "image",
+      body: "",
+      attachment: { id: upload.id, kind: "image", mime: "image/png", size: 1234, name: "screenshot.png", width: 320, height: 200, url: `/api/uploads/${upload.id}`, thumbnailUrl: null },
     });
   });
 

@@ -7,15 +7,37 @@ import type {
   PresenceChange,
   ReadReceipt,
   ServerToClientEvents,
+  UploadView,
 } from "../../server/socket/contract.ts";
 import { clientStore } from "./store.ts";
+import { IMAGE_TYPES, uploadFile } from "./upload-file.ts";
 
-export type Outgoing = { conversationId: string; clientMsgId: string; body: string; createdAt: string; status: "sending" | "failed"; error?: string };
+export type Outgoing = {
+  conversationId: string;
+  clientMsgId: string;
+  body: string; // with an attachment: its caption, possibly ""
+  attachment?: UploadView; // already uploaded: the message only refers to it by id
+  createdAt: string;
+  status: "sending" | "failed";
+  error?: string;
+};
+/** A file on its way to POST /api/uploads; once stored, it becomes an Outgoing message. */
+export type PendingUpload = {
+  id: string; // local only
+  conversationId: string;
+  name: string;
+  size: number;
+  previewUrl: string | null; // an object URL of the file itself, for what claims to be an image
+  progress: number; // 0..1
+  status: "uploading" | "failed";
+  error?: string;
+};
 export type ChatState = {
   connection: "connecting" | "online" | "offline";
   inbox: Readonly<Record<string, InboxEntry>>;
   messages: Readonly<Record<string, readonly MessageView[]>>; // conversations whose history is loaded, by seq
   outbox: readonly Outgoing[]; // sent but not yet acknowledged: shown as "sending", resent until acked
+  uploads: readonly PendingUpload[]; // not kept across reloads: the File is gone with the page
 };
 export type ChatClientOptions = { deviceId: string; auth?: { token: string }; onUnauthenticated?: () => void };
 
@@ -49,10 +71,11 @@ export class ChatClient {
   private connectDelay = 1000;
   private active: string | undefined; // the conversation on screen: it gets read receipts
   private isShown = true;
+  private readonly uploadAborts = new Map<string, AbortController>();
 
   constructor(private readonly options: ChatClientOptions) {
     this.storageKey = `parley.outbox.${options.deviceId}`;
-    this.state = { connection: "connecting", inbox: {}, messages: {}, outbox: this.loadOutbox() };
+    this.state = { connection: "connecting", inbox: {}, messages: {}, outbox: this.loadOutbox(), uploads: [] };
     this.socket = io({ auth: options.auth ?? {}, transports: ["websocket", "polling"] });
     this.socket.on("connect", () => this.onConnect());
     this.socket.on("disconnect", (reason) => {
@@ -95,6 +118,7 @@ export class ChatClient {
     window.removeEventListener("online", this.onOnline);
     clearTimeout(this.retryTimer);
     clearTimeout(this.connectTimer);
+    for (const upload of this.state.uploads) this.dismissUpload(upload.id);
     this.socket.close();
   }
 
@@ -107,11 +131,27 @@ export class ChatClient {
     this.markRead(conversationId);
   }
 
-  send(conversationId: string, body: string): void {
-    const outgoing: Outgoing = { conversationId, clientMsgId: crypto.randomUUID(), body, createdAt: new Date().toISOString(), status: "sending" };
+  send(conversationId: string, body: string, attachment?: UploadView): void {
+    const outgoing: Outgoing = { conversationId, clientMsgId: crypto.randomUUID(), body, attachment, createdAt: new Date().toISOString(), status: "sending" };
     this.set({ outbox: [...this.state.outbox, outgoing] });
     this.saveOutbox();
     void this.flush();
+  }
+
+  /** Uploads each file (progress in `uploads`), then sends it as an ordinary message through the outbox. */
+  sendFiles(conversationId: string, files: readonly File[]): void {
+    for (const file of files) void this.sendFile(conversationId, file);
+  }
+
+  /** Cancels an upload under way, or clears a failed one from the list. */
+  dismissUpload(id: string): void {
+    this.uploadAborts.get(id)?.abort();
+    this.removeUpload(id);
+  }
+
+  /** Forgets a message the server refused for good (it was never stored, so there is nothing to delete). */
+  discard(clientMsgId: string): void {
+    this.set({ outbox: this.state.outbox.filter((o) => !(o.clientMsgId === clientMsgId && o.status === "failed")) });
   }
 
   /** Whether the chat is on screen beyond the tab being visible (the widget's panel may be closed). */
@@ -205,15 +245,49 @@ export class ChatClient {
   }
 
   // --- sending ---
+  private async sendFile(conversationId: string, file: File): Promise<void> {
+    const id = crypto.randomUUID();
+    const abort = new AbortController();
+    this.uploadAborts.set(id, abort);
+    const previewUrl = IMAGE_TYPES.includes(file.type) ? URL.createObjectURL(file) : null;
+    const upload: PendingUpload = { id, conversationId, name: file.name || "file", size: file.size, previewUrl, progress: 0, status: "uploading" };
+    this.set({ uploads: [...this.state.uploads, upload] });
+    try {
+      const stored = await uploadFile({ conversationId, file, token: this.options.auth?.token, signal: abort.signal, onProgress: (progress) => this.onUploadProgress(id, progress) });
+      this.removeUpload(id);
+      this.send(conversationId, "", stored);
+    } catch (err) {
+      if (abort.signal.aborted) return; // dismissed by the user: already gone from the list
+      this.patchUpload(id, { status: "failed", error: (err as Error).message });
+    } finally {
+      this.uploadAborts.delete(id);
+    }
+  }
+
+  private onUploadProgress(id: string, progress: number): void {
+    const shown = this.state.uploads.find((u) => u.id === id)?.progress ?? 0;
+    if (Math.floor(progress * 100) > Math.floor(shown * 100)) this.patchUpload(id, { progress }); // a render per percent, not per event
+  }
+
+  private patchUpload(id: string, patch: Partial<PendingUpload>): void {
+    this.set({ uploads: this.state.uploads.map((u) => (u.id === id ? { ...u, ...patch } : u)) });
+  }
+
+  private removeUpload(id: string): void {
+    const upload = this.state.uploads.find((u) => u.id === id);
+    if (upload?.previewUrl) URL.revokeObjectURL(upload.previewUrl);
+    this.set({ uploads: this.state.uploads.filter((u) => u.id !== id) });
+  }
+
   /** Sends the outbox in order, one at a time, so messages keep the order they were written in. */
   private async flush(): Promise<void> {
     if (this.flushing || !this.socket.connected) return;
     this.flushing = true;
     try {
       for (let next = this.nextToSend(); next; next = this.nextToSend()) {
-        const { conversationId, clientMsgId, body } = next;
+        const { conversationId, clientMsgId, body, attachment } = next;
         try {
-          const { message } = await this.request("message:send", { conversationId, clientMsgId, body });
+          const { message } = await this.request("message:send", { conversationId, clientMsgId, body, ...(attachment && { uploadId: attachment.id }) });
           this.dropOutgoing(clientMsgId);
           this.merge(conversationId, [message]);
           this.retryDelay = 1000;

@@ -1,54 +1,85 @@
 "use client";
 
-import { useEffect, useRef } from "react";
-import type { MessageView } from "../../server/socket/contract.ts";
-import type { Outgoing } from "./chat-client.ts";
+import { useEffect, useRef, useState } from "react";
+import type { MessageView, UploadView } from "../../server/socket/contract.ts";
+import { FileMessage, ImageMessage, ImageViewer, UploadCard } from "./attachment.tsx";
+import type { Outgoing, PendingUpload } from "./chat-client.ts";
 
 type Props = {
   messages: readonly MessageView[];
   pending: readonly Outgoing[];
+  uploads: readonly PendingUpload[];
   selfDeviceId: string;
   peerLastReadSeq: number;
   peerLabel: string;
   emptyText: string;
+  onDismissUpload: (id: string) => void;
+  onDiscard: (clientMsgId: string) => void;
 };
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
-/** The conversation as a log: confirmed messages by seq, then this side's unacknowledged ones as "Sending…". */
-export function MessageList({ messages, pending, selfDeviceId, peerLastReadSeq, peerLabel, emptyText }: Props) {
+/**
+ * The conversation as a log: confirmed messages by seq, then this side's unacknowledged ones as "Sending…",
+ * then files still uploading.
+ */
+export function MessageList({ messages, pending, uploads, selfDeviceId, peerLastReadSeq, peerLabel, emptyText, onDismissUpload, onDiscard }: Props) {
   const end = useRef<HTMLLIElement>(null);
-  const count = messages.length + pending.length;
+  const [viewing, setViewing] = useState<UploadView | null>(null);
+  const count = messages.length + pending.length + uploads.length;
   useEffect(() => {
     end.current?.scrollIntoView({ block: "end" }); // braces: in current Chromium this returns a promise, which an effect must not
   }, [count]);
   const lastOwn = [...messages].reverse().find((m) => m.senderDeviceId === selfDeviceId);
   return (
-    <ol role="log" aria-label="Messages" aria-live="polite" className="flex flex-1 flex-col gap-2 overflow-y-auto p-4">
-      {count === 0 && <li className="m-auto text-sm text-slate-500">{emptyText}</li>}
-      {messages.map((m) => {
-        const isOwn = m.senderDeviceId === selfDeviceId;
-        return (
-          <li key={m.seq} data-seq={m.seq} className={`flex flex-col ${isOwn ? "items-end" : "items-start"}`}>
-            <Bubble isOwn={isOwn} body={m.body} label={isOwn ? "You" : peerLabel} />
-            <span className="mt-0.5 px-1 text-[11px] text-slate-500">
-              {time(m.createdAt)}
-              {isOwn && m === lastOwn && (m.seq <= peerLastReadSeq ? " · Read" : " · Delivered")}
-            </span>
+    <>
+      <ol role="log" aria-label="Messages" aria-live="polite" className="flex flex-1 flex-col gap-2 overflow-y-auto p-4">
+        {count === 0 && <li className="m-auto text-sm text-slate-500">{emptyText}</li>}
+        {messages.map((m) => {
+          const isOwn = m.senderDeviceId === selfDeviceId;
+          return (
+            <li key={m.seq} data-seq={m.seq} className={`flex flex-col ${isOwn ? "items-end" : "items-start"}`}>
+              <Content body={m.body} attachment={m.attachment} isOwn={isOwn} label={isOwn ? "You" : peerLabel} onOpen={setViewing} />
+              <span className="mt-0.5 px-1 text-[11px] text-slate-500">
+                {time(m.createdAt)}
+                {isOwn && m === lastOwn && (m.seq <= peerLastReadSeq ? " · Read" : " · Delivered")}
+              </span>
+            </li>
+          );
+        })}
+        {pending.map((o) => (
+          <li key={o.clientMsgId} className="flex flex-col items-end">
+            <Content body={o.body} attachment={o.attachment ?? null} isOwn label="You" faded onOpen={setViewing} />
+            {o.status === "failed" ? (
+              <span className="mt-0.5 flex items-center gap-2 px-1 text-[11px] text-red-600">
+                Not sent: {o.error ?? "refused"}
+                <button type="button" onClick={() => onDiscard(o.clientMsgId)} className="font-semibold underline hover:text-red-800">
+                  Dismiss
+                </button>
+              </span>
+            ) : (
+              <span className="mt-0.5 px-1 text-[11px] text-slate-500">Sending…</span>
+            )}
           </li>
-        );
-      })}
-      {pending.map((o) => (
-        <li key={o.clientMsgId} className="flex flex-col items-end">
-          <Bubble isOwn body={o.body} label="You" faded />
-          <span className={`mt-0.5 px-1 text-[11px] ${o.status === "failed" ? "text-red-600" : "text-slate-500"}`}>
-            {o.status === "failed" ? `Not sent: ${o.error ?? "refused"}` : "Sending…"}
-          </span>
-        </li>
-      ))}
-      <li ref={end} aria-hidden className="h-px" />
-    </ol>
+        ))}
+        {uploads.map((u) => (
+          <li key={u.id} className="flex flex-col items-end">
+            <UploadCard upload={u} onDismiss={() => onDismissUpload(u.id)} />
+          </li>
+        ))}
+        <li ref={end} aria-hidden className="h-px" />
+      </ol>
+      {viewing && <ImageViewer attachment={viewing} onClose={() => setViewing(null)} />}
+    </>
   );
+}
+
+type ContentProps = { body: string; attachment: UploadView | null; isOwn: boolean; label: string; faded?: boolean; onOpen: (attachment: UploadView) => void };
+
+function Content({ body, attachment, isOwn, label, faded, onOpen }: ContentProps) {
+  if (attachment?.kind === "image") return <ImageMessage attachment={attachment} caption={body} isOwn={isOwn} label={label} faded={faded} onOpen={onOpen} />;
+  if (attachment) return <FileMessage attachment={attachment} caption={body} isOwn={isOwn} label={label} faded={faded} />;
+  return <Bubble isOwn={isOwn} body={body} label={label} faded={faded} />;
 }
 
 function Bubble({ isOwn, body, label, faded }: { isOwn: boolean; body: string; label: string; faded?: boolean }) {

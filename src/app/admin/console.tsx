@@ -1,10 +1,9 @@
 "use client";
 
 import { useEffect, useMemo, useState } from "react";
-import type { InboxEntry } from "../../server/socket/contract.ts";
-import { Composer } from "../_chat/composer.tsx";
+import type { InboxEntry, MessageView } from "../../server/socket/contract.ts";
 import { ConnectionBanner } from "../_chat/connection-banner.tsx";
-import { MessageList } from "../_chat/message-list.tsx";
+import { ConversationView } from "../_chat/conversation-view.tsx";
 import { useChatClient } from "../_chat/use-chat.ts";
 import { signOutAction } from "./actions.ts";
 
@@ -56,15 +55,16 @@ export function Console({ agent, snippet }: { agent: Agent; snippet: string }) {
                 <h2 className="font-semibold">{current.peer.label}</h2>
                 <span className="text-xs text-slate-500">{current.peerOnline ? "Online" : `Last seen ${new Date(current.peer.lastSeenAt).toLocaleString()}`}</span>
               </div>
-              <MessageList
-                messages={state.messages[current.id] ?? []}
-                pending={state.outbox.filter((o) => o.conversationId === current.id)}
-                selfDeviceId={agent.deviceId}
+              <ConversationView
+                key={current.id}
+                client={client}
+                state={state}
+                conversationId={current.id}
                 peerLastReadSeq={current.peerLastReadSeq}
                 peerLabel={current.peer.label}
                 emptyText="No messages yet."
+                placeholder={`Reply to ${current.peer.label}…`}
               />
-              <Composer placeholder={`Reply to ${current.peer.label}…`} onSend={(body) => client.send(current.id, body)} />
             </>
           ) : (
             <p className="m-auto text-sm text-slate-500">Pick a conversation on the left.</p>
@@ -97,7 +97,7 @@ function InboxRow({ entry, isSelected, onOpen }: { entry: InboxEntry; isSelected
             <time className="shrink-0 text-xs text-slate-500">{time}</time>
           </span>
           <span className="mt-0.5 flex items-center justify-between gap-2">
-            <span className="truncate text-sm text-slate-600">{entry.lastMessage?.body ?? ""}</span>
+            <span className="truncate text-sm text-slate-600">{entry.lastMessage ? preview(entry.lastMessage) : ""}</span>
             {entry.unread > 0 && (
               <span aria-label={`${entry.unread} unread`} className="rounded-full bg-brand-600 px-2 py-0.5 text-xs font-semibold text-white">
                 {entry.unread}
@@ -108,6 +108,12 @@ function InboxRow({ entry, isSelected, onOpen }: { entry: InboxEntry; isSelected
       </button>
     </li>
   );
+}
+
+/** The inbox line for a message: its text, or for a file without a caption what it is. */
+function preview({ body, attachment }: MessageView): string {
+  if (body || !attachment) return body;
+  return attachment.kind === "image" ? "Photo" : attachment.name;
 }
 
 function OnlineDot({ online }: { online: boolean }) {

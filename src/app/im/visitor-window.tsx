@@ -1,9 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { Composer } from "../_chat/composer.tsx";
 import { ConnectionBanner } from "../_chat/connection-banner.tsx";
-import { MessageList } from "../_chat/message-list.tsx";
+import { ConversationView } from "../_chat/conversation-view.tsx";
 import { clientStore } from "../_chat/store.ts";
 import { useChatClient } from "../_chat/use-chat.ts";
 
@@ -71,17 +70,17 @@ export function VisitorWindow({ agentId, page, referrer }: { agentId: string; pa
         </div>
       </header>
       <ConnectionBanner connection={session ? state.connection : "connecting"} />
-      {session && (
-        <MessageList
-          messages={state.messages[session.conversationId] ?? []}
-          pending={state.outbox.filter((o) => o.conversationId === session.conversationId)}
-          selfDeviceId={session.visitor.deviceId}
+      {session && client && (
+        <ConversationView
+          client={client}
+          state={state}
+          conversationId={session.conversationId}
           peerLastReadSeq={summary?.peerLastReadSeq ?? 0}
           peerLabel={agentName}
           emptyText="Hi! How can we help? Write us a message."
+          placeholder="Write a message…"
         />
       )}
-      {session && client && <Composer placeholder="Write a message…" onSend={(body) => client.send(session.conversationId, body)} />}
     </main>
   );
 }

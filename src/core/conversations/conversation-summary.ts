@@ -1,6 +1,6 @@
 import type { Prisma } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
-import { toMessageView, type MessageView } from "../messages/message-view.ts";
+import { messageInclude, toMessageView, type MessageView } from "../messages/message-view.ts";
 
 /** One row of an inbox, as seen by one of the two participants (docs/protocol.md, "ConversationSummary"). */
 export type ConversationSummary = {
@@ -19,7 +19,7 @@ export const summaryInclude = {
   visitor: true,
   agent: { include: { agent: { select: { name: true } } } },
   readStates: true,
-  messages: { orderBy: { seq: "desc" }, take: 1 },
+  messages: { orderBy: { seq: "desc" }, take: 1, include: messageInclude }, // an image with no caption still shows as one
 } satisfies Prisma.ConversationInclude;
 type Row = Prisma.ConversationGetPayload<{ include: typeof summaryInclude }>;
 

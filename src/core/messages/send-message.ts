@@ -1,18 +1,22 @@
 import { z } from "zod";
-import type { Message } from "../../generated/prisma/client.ts";
+import type { Message, Upload } from "../../generated/prisma/client.ts";
 import type { Actor } from "../actor.ts";
 import type { Db } from "../db.ts";
 import { ChatError } from "../errors.ts";
 import { conversationIdSchema, newMessageId } from "../ids.ts";
 import { findVisibleConversation } from "../conversations/find-visible-conversation.ts";
-import { toMessageView, type MessageView } from "./message-view.ts";
+import { messageInclude, toMessageView, type MessageView } from "./message-view.ts";
 
 export const MAX_BODY_LENGTH = 4000;
-export const sendMessageSchema = z.object({
-  conversationId: conversationIdSchema,
-  clientMsgId: z.uuid(),
-  body: z.string().trim().min(1, "message is empty").max(MAX_BODY_LENGTH),
-});
+export const sendMessageSchema = z
+  .object({
+    conversationId: conversationIdSchema,
+    clientMsgId: z.uuid(),
+    // With an upload the body is its caption, and may be empty.
+    body: z.string().trim().max(MAX_BODY_LENGTH).default(""),
+    uploadId: z.uuid().transform((id) => id.toLowerCase()).optional(),
+  })
+  .refine((input) => input.body !== "" || input.uploadId !== undefined, { message: "message is empty", path: ["body"] });
 export type SendMessageInput = z.infer<typeof sendMessageSchema>;
 export type SendResult = { message: MessageView; isReplay: boolean };
 
@@ -29,6 +33,7 @@ export async function sendMessage(db: Db, input: SendMessageInput, actor: Actor)
   const conversation = await findVisibleConversation(db, input.conversationId, actor);
   const replay = await findReplay(db, actor, input);
   if (replay) return replay; // a message resent after a lost ack must not take a second seq
+  const upload = input.uploadId ? await findAttachableUpload(db, input.uploadId, conversation.id, actor) : null;
   const reopens = actor.kind === "visitor"; // a visitor writing again reopens a resolved conversation
   try {
     const [row] = await db.$queryRaw<Message[]>`
@@ -39,8 +44,9 @@ export async function sendMessage(db: Db, input: SendMessageInput, actor: Actor)
          WHERE "id" = ${conversation.id}
          RETURNING "lastSeq", "lastMessageAt"),
       inserted AS (
-        INSERT INTO "Message" ("id", "conversationId", "seq", "senderDeviceId", "clientMsgId", "type", "body", "createdAt")
-        SELECT ${newMessageId()}, ${conversation.id}, "lastSeq", ${actor.deviceId}, ${input.clientMsgId}::uuid, 'TEXT', ${input.body}, "lastMessageAt"
+        INSERT INTO "Message" ("id", "conversationId", "seq", "senderDeviceId", "clientMsgId", "type", "body", "uploadId", "createdAt")
+        SELECT ${newMessageId()}, ${conversation.id}, "lastSeq", ${actor.deviceId}, ${input.clientMsgId}::uuid, ${upload?.kind ?? "TEXT"}::"MessageType",
+               ${input.body}, ${upload?.id ?? null}::uuid, "lastMessageAt"
           FROM bumped
         RETURNING *),
       -- The sender has read up to their own message, so it never counts as unread for them; GREATEST,
@@ -52,19 +58,34 @@ export async function sendMessage(db: Db, input: SendMessageInput, actor: Actor)
         DO UPDATE SET "lastReadSeq" = GREATEST("ReadState"."lastReadSeq", EXCLUDED."lastReadSeq"), "updatedAt" = now())
       SELECT * FROM inserted`;
     if (!row) throw new ChatError("NOT_FOUND", "conversation not found");
-    return { message: toMessageView(row), isReplay: false };
+    return { message: toMessageView({ ...row, upload }), isReplay: false };
   } catch (err) {
     // The original and its retry raced past findReplay; the unique index let one in, so answer with it.
     if (uniqueViolation(err)) {
       const winner = await findReplay(db, actor, input);
       if (winner) return winner;
+      // Otherwise the unique index that lost was the upload's: another message took it meanwhile.
+      if (upload) throw alreadyAttached();
     }
     throw err;
   }
 }
 
+/** The upload an image or file message refers to: this device's, in this conversation, not yet sent. */
+async function findAttachableUpload(db: Db, uploadId: string, conversationId: string, actor: Actor): Promise<Upload> {
+  const upload = await db.upload.findUnique({ where: { id: uploadId }, include: { message: { select: { id: true } } } });
+  // Someone else's upload answers like a missing one, so upload IDs cannot be probed through messages.
+  const isOwn = upload?.uploaderDeviceId === actor.deviceId && upload.conversationId === conversationId;
+  if (!upload || !isOwn) throw new ChatError("NOT_FOUND", "upload not found");
+  if (upload.message) throw alreadyAttached();
+  const { message: _message, ...row } = upload;
+  return row;
+}
+
+const alreadyAttached = () => new ChatError("CONFLICT", "this upload is already attached to another message");
+
 async function findReplay(db: Db, actor: Actor, { conversationId, clientMsgId }: SendMessageInput): Promise<SendResult | null> {
-  const row = await db.message.findUnique({ where: { senderDeviceId_clientMsgId: { senderDeviceId: actor.deviceId, clientMsgId } } });
+  const row = await db.message.findUnique({ where: { senderDeviceId_clientMsgId: { senderDeviceId: actor.deviceId, clientMsgId } }, include: messageInclude });
   if (!row) return null;
   // A retry names the same conversation; a clientMsgId reused elsewhere is a client bug, and answering
   // with a message from another conversation would make the client show it in the wrong place.

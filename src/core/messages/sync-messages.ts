@@ -3,7 +3,7 @@ import type { Actor } from "../actor.ts";
 import type { Db } from "../db.ts";
 import { conversationIdSchema } from "../ids.ts";
 import { findVisibleConversation } from "../conversations/find-visible-conversation.ts";
-import { toMessageView, type MessageView } from "./message-view.ts";
+import { messageInclude, toMessageView, type MessageView } from "./message-view.ts";
 
 export const SYNC_PAGE_MAX = 200;
 export const syncMessagesSchema = z.object({
@@ -21,6 +21,7 @@ export async function syncMessages(db: Db, input: z.infer<typeof syncMessagesSch
     where: { conversationId: conversation.id, seq: { gt: input.afterSeq } },
     orderBy: { seq: "asc" },
     take: input.limit + 1, // one extra row tells whether another page follows
+    include: messageInclude,
   });
   const page = rows.slice(0, input.limit);
   return { messages: page.map(toMessageView), hasMore: rows.length > input.limit, lastSeq: conversation.lastSeq };

@@ -35,7 +35,12 @@ export async function respond<T>(res: ServerResponse, log: Logger, run: () => Pr
     const data = await run();
     sendJson(res, 200, { ok: true, data } satisfies AckResult<T>);
   } catch (err) {
-    const error = toWireError(err, log);
-    sendJson(res, HTTP_STATUS[error.code], { ok: false, error } satisfies AckResult<T>);
+    sendError(res, log, err);
   }
+}
+
+/** `{ ok: false, error }` with the status that belongs to the error's code. */
+export function sendError(res: ServerResponse, log: Logger, err: unknown): void {
+  const error = toWireError(err, log);
+  sendJson(res, HTTP_STATUS[error.code], { ok: false, error } satisfies AckResult<never>);
 }

@@ -5,9 +5,10 @@ import type { ConversationSummary } from "../../core/conversations/conversation-
 import type { MessageView } from "../../core/messages/message-view.ts";
 import type { SyncPage } from "../../core/messages/sync-messages.ts";
 import type { ReadReceipt } from "../../core/read-state/mark-read.ts";
+import type { UploadView } from "../../core/uploads/upload-view.ts";
 import type { AckResult } from "../reply.ts";
 
-export type { AckResult, ConversationSummary, MessageView, SyncPage, ReadReceipt };
+export type { AckResult, ConversationSummary, MessageView, SyncPage, ReadReceipt, UploadView };
 export type Ack<T> = (result: AckResult<T>) => void;
 export type InboxEntry = ConversationSummary & { peerOnline: boolean };
 export type PresenceChange = { deviceId: string; online: boolean; lastSeenAt: string };
@@ -15,7 +16,8 @@ export type PresenceChange = { deviceId: string; online: boolean; lastSeenAt: st
 export interface ClientToServerEvents {
   "conversation:list": (input: { limit?: number } | undefined, ack: Ack<{ conversations: InboxEntry[] }>) => void;
   "conversation:get": (input: { conversationId: string }, ack: Ack<{ conversation: InboxEntry }>) => void;
-  "message:send": (input: { conversationId: string; clientMsgId: string; body: string }, ack: Ack<{ message: MessageView }>) => void;
+  /** `body` is required unless `uploadId` (from POST /api/uploads) is given; then it is the optional caption. */
+  "message:send": (input: { conversationId: string; clientMsgId: string; body?: string; uploadId?: string }, ack: Ack<{ message: MessageView }>) => void;
   "message:sync": (input: { conversationId: string; afterSeq: number; limit?: number }, ack: Ack<SyncPage>) => void;
   "conversation:mark-read": (input: { conversationId: string; seq: number }, ack: Ack<ReadReceipt>) => void;
 }

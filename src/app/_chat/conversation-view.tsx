@@ -1,0 +1,37 @@
+"use client";
+
+import type { ChatClient, ChatState } from "./chat-client.ts";
+import { Composer } from "./composer.tsx";
+import { FileDropZone } from "./file-drop-zone.tsx";
+import { MessageList } from "./message-list.tsx";
+
+type Props = {
+  client: ChatClient;
+  state: ChatState;
+  conversationId: string;
+  peerLastReadSeq: number;
+  peerLabel: string;
+  emptyText: string;
+  placeholder: string;
+};
+
+/** One open conversation, the same in the widget and the console: its log, its message box, and files dropped on either. */
+export function ConversationView({ client, state, conversationId, peerLastReadSeq, peerLabel, emptyText, placeholder }: Props) {
+  const sendFiles = (files: File[]) => client.sendFiles(conversationId, files);
+  return (
+    <FileDropZone onFiles={sendFiles} className="flex min-h-0 flex-1 flex-col">
+      <MessageList
+        messages={state.messages[conversationId] ?? []}
+        pending={state.outbox.filter((o) => o.conversationId === conversationId)}
+        uploads={state.uploads.filter((u) => u.conversationId === conversationId)}
+        selfDeviceId={client.deviceId}
+        peerLastReadSeq={peerLastReadSeq}
+        peerLabel={peerLabel}
+        emptyText={emptyText}
+        onDismissUpload={(id) => client.dismissUpload(id)}
+        onDiscard={(clientMsgId) => client.discard(clientMsgId)}
+      />
+      <Composer placeholder={placeholder} onSend={(body) => client.send(conversationId, body)} onAttach={sendFiles} />
+    </FileDropZone>
+  );
+}
