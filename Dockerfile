@@ -70,5 +70,7 @@ VOLUME ["/app/uploads", "/app/data"]
 # No curl in slim images: Node's own fetch. 200 = database (and Redis, if configured) up and not draining.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# node itself as PID 1 (not npm): SIGTERM from `docker stop` reaches the server, which drains and exits.
-CMD ["node", "--import", "tsx", "server.ts"]
+# node itself as PID 1 (not npm): SIGTERM from `docker stop` reaches the launcher, which passes it to the
+# server (it drains and exits). The launcher supplies AUTH_SECRET from /app/data/auth-secret when it is unset:
+# a production server refuses to start without one.
+CMD ["node", "scripts/start.mjs", "--no-build"]

@@ -6,6 +6,26 @@ import { z } from "zod";
 // An empty variable (`DATABASE_URL=` in a .env or compose file) means "not set", not "set to nothing".
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
+/** At most `points` within any fixed window of `seconds`; null means no limit. */
+export type RateLimit = { points: number; seconds: number } | null;
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
+const rateLimit = (fallback: string) =>
+  z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z
+      .string()
+      .default(fallback)
+      .transform((value, ctx): RateLimit => {
+        if (value.trim() === "off") return null;
+        const match = /^\s*(\d+)\s*\/\s*(\d*)\s*([smh])\s*$/.exec(value);
+        const points = Number(match?.[1]);
+        const seconds = Number(match?.[2] || 1) * UNIT_SECONDS[(match?.[3] ?? "s") as keyof typeof UNIT_SECONDS];
+        if (match && points >= 1 && seconds >= 1) return { points, seconds };
+        ctx.addIssue({ code: "custom", message: `expected "<count>/<interval>" such as "30/10s", "10/15m" or "20/1h", or "off"; got "${value}"` });
+        return z.NEVER;
+      }),
+  );
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -24,7 +44,12 @@ const schema = z.object({
     .enum(["true", "false", "1", "0", ""])
     .default("false")
     .transform((value) => value === "true" || value === "1"),
-  VISITOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  /** A visitor token's lifetime; the widget renews it silently (POST /api/visitors) when it has expired. */
+  VISITOR_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(24 * 3600),
+  /** How long after expiry a genuine visitor token may still be renewed for the same visitor; after that, the browser is a new visitor. */
+  VISITOR_TOKEN_RENEW_SECONDS: z.coerce.number().int().nonnegative().default(180 * 24 * 3600),
+  /** How often live agent sockets are checked against their session rows, so an expired or deleted session is cut. */
+  AGENT_SESSION_RECHECK_MS: z.coerce.number().int().positive().default(60_000),
   PRESENCE_GRACE_MS: z.coerce.number().int().nonnegative().default(5000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** Where uploaded files are stored; with several nodes, one volume shared by all of them. */
@@ -33,14 +58,34 @@ const schema = z.object({
   UPLOAD_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   /** Uploads one device may start per minute (in Redis when REDIS_URL is set, so the limit spans nodes). */
   UPLOADS_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  /** The largest Socket.IO packet accepted, in bytes; a larger one closes the connection. A message is at most 4,000 characters. */
+  SOCKET_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(8 * 1024).default(64 * 1024),
+  // Rate limits, each "<count>/<interval>" ("30/10s", "10/15m", "20/1h") or "off"; counted in Redis when REDIS_URL is set.
+  /** Messages one device (a visitor's browser, or an agent with all their tabs) may send. */
+  MESSAGES_RATE_LIMIT: rateLimit("30/10s"),
+  /** New visitors (devices, each with its first conversation) that POST /api/visitors may create for one IP address. */
+  VISITORS_RATE_LIMIT: rateLimit("30/1h"),
+  /** Sign-in attempts for one account (email or phone); a successful sign-in starts the count again. */
+  SIGN_IN_ACCOUNT_RATE_LIMIT: rateLimit("10/15m"),
+  /** Sign-in attempts from one IP address, whatever the account. */
+  SIGN_IN_IP_RATE_LIMIT: rateLimit("50/15m"),
+  /** Agent accounts one IP address may create. */
+  SIGN_UP_RATE_LIMIT: rateLimit("5/1h"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 export type Config = z.infer<typeof schema> & { AUTH_SECRET: string };
+
+const PRODUCTION_NEEDS_SECRET =
+  "AUTH_SECRET is not set. In production (NODE_ENV=production) the server needs it: set AUTH_SECRET to 32 or more random characters " +
+  "(for example `openssl rand -base64 32`), the same on every node, or start with `npm start`, which keeps one in DATA_DIR/auth-secret.";
 
 /** Parses the environment; a bad value stops the process at boot with a message naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  // A production server never invents its secret: several nodes would each invent another, and a lost
+  // data directory would silently sign everyone out. `npm start` (scripts/start.mjs) passes the one it keeps.
+  if (parsed.data.NODE_ENV === "production" && !parsed.data.AUTH_SECRET) throw new Error(PRODUCTION_NEEDS_SECRET);
   return { ...parsed.data, AUTH_SECRET: parsed.data.AUTH_SECRET ?? persistedSecret(parsed.data.DATA_DIR) };
 }
 

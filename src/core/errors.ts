@@ -15,11 +15,14 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class ChatError extends Error {
   override readonly name = "ChatError"; // options.cause is kept, so the log shows the underlying error beneath ours
+  /** RATE_LIMITED: how long until the same request may succeed. */
+  readonly retryAfterMs?: number;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { retryAfterMs?: number },
   ) {
     super(message, options);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }

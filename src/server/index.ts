@@ -10,16 +10,19 @@ import type { Presence } from "../core/presence/presence.ts";
 import type { FileStore } from "../core/uploads/file-store.ts";
 import { PresenceTracker } from "../core/presence/presence-tracker.ts";
 import { onSessionRevoked } from "../core/sessions/agent-session.ts";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "./http/client-address.ts";
+import { restrictFraming } from "./http/frame-ancestors.ts";
 import { health } from "./http/health.ts";
 import { sendJson } from "./http/respond.ts";
-import { createUploadLimiter } from "./http/upload-limiter.ts";
 import { getUpload, postUpload, type UploadDeps } from "./http/uploads.ts";
 import { Inflight } from "./inflight.ts";
+import { createLimits, type Limits } from "./limits/limits.ts";
 import { visitors } from "./http/visitors.ts";
 import type { Logger } from "./log.ts";
 import type { RedisLink } from "./redis/redis-link.ts";
 import { toWireError } from "./reply.ts";
 import { authenticate } from "./socket/authenticate.ts";
+import { agentGetSettings, agentUpdateSettings } from "./socket/handlers/agent-settings.ts";
 import { conversationGet } from "./socket/handlers/conversation-get.ts";
 import { conversationList } from "./socket/handlers/conversation-list.ts";
 import { conversationMarkRead } from "./socket/handlers/conversation-mark-read.ts";
@@ -27,11 +30,11 @@ import { messageSend } from "./socket/handlers/message-send.ts";
 import { messageSync } from "./socket/handlers/message-sync.ts";
 import { trackPresence } from "./socket/presence.ts";
 import { rooms } from "./socket/rooms.ts";
+import { startSessionRecheck } from "./socket/session-recheck.ts";
 import { DiskFileStore } from "./storage/disk-file-store.ts";
 import type { ChatServer, SocketCtx } from "./socket/types.ts";
 
 export const SOCKET_PATH = "/socket.io/";
-const MAX_SOCKET_PAYLOAD = 64 * 1024; // a message is at most 4,000 characters; nothing legitimate is bigger
 const UPLOAD_PATH = /^\/api\/uploads\/([^/]+)(\/thumbnail)?\/?$/;
 
 export type Next = {
@@ -39,31 +42,34 @@ export type Next = {
   upgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>;
 };
 /**
- * `redis` set: rooms, broadcasts, presence and upload limits span every node (with `presence` from createRedisPresence).
+ * `redis` set: rooms, broadcasts, presence and rate limits span every node (with `presence` from createRedisPresence).
  * `store`: where uploads live; by default files in UPLOADS_DIR.
+ * `limits`: the rate limits; by default from config, in Redis when `redis` is set.
  */
-export type AppDeps = { config: Config; db: Db; log: Logger; next?: Next; redis?: RedisLink; presence?: Presence; store?: FileStore };
-export type App = { io: ChatServer; close: () => Promise<void> };
+export type AppDeps = { config: Config; db: Db; log: Logger; next?: Next; redis?: RedisLink; presence?: Presence; store?: FileStore; limits?: Limits };
+export type App = { io: ChatServer; limits: Limits; close: () => Promise<void> };
 
 /** Mounts Parley on an HTTP server: its own HTTP routes, Socket.IO, and Next.js for everything else. */
-export function createApp(httpServer: HttpServer, { config, db, log, next, redis, presence = new PresenceTracker(), store = new DiskFileStore(config.UPLOADS_DIR) }: AppDeps): App {
+export function createApp(httpServer: HttpServer, { config, db, log, next, redis, presence = new PresenceTracker(), store = new DiskFileStore(config.UPLOADS_DIR), limits = createLimits(config, redis?.client) }: AppDeps): App {
   const inflight = new Inflight();
-  const uploads: Omit<UploadDeps, "log"> = { db, store, config, limiter: createUploadLimiter(config.UPLOADS_PER_MINUTE, redis?.client) };
+  const uploads: Omit<UploadDeps, "log"> = { db, store, config, limits };
   const isCongested = () => redis?.isCongested() ?? false;
   let isShuttingDown = false;
   // destroyUpgrade off: upgrades on other paths (Next's hot reload in development) are ours to route below.
-  const io: ChatServer = new Server(httpServer, { path: SOCKET_PATH, maxHttpBufferSize: MAX_SOCKET_PAYLOAD, destroyUpgrade: false, serveClient: false });
+  const io: ChatServer = new Server(httpServer, { path: SOCKET_PATH, maxHttpBufferSize: config.SOCKET_MAX_PAYLOAD_BYTES, destroyUpgrade: false, serveClient: false });
   if (redis) io.adapter(redis.adapter);
 
   io.use((socket, done) => {
     // A node on its way down takes no new sockets; the client retries and the balancer sends it elsewhere.
     if (isShuttingDown) return done(Object.assign(new Error("server is shutting down"), { data: { code: "UNAVAILABLE", message: "server is shutting down", retriable: true } }));
-    authenticate({ token: socket.handshake.auth.token, cookie: socket.handshake.headers.cookie }, db, config.AUTH_SECRET)
+    const { token, page } = socket.handshake.auth;
+    authenticate({ token, page, cookie: socket.handshake.headers.cookie }, db, config.AUTH_SECRET)
       .then(async (actor) => {
         socket.data.actor = actor;
         // Joined before "connect" reaches the client, so a client's "connect" means "ready for events".
         socket.join([rooms.device(actor.deviceId), ...(await conversationIdsOf(db, actor)).map(rooms.conversation)]);
         if (actor.kind === "agent") socket.join(rooms.session(actor.sessionToken));
+        if (actor.kind === "visitor" && actor.verified) socket.join(rooms.verifiedVisitors(actor.verified.agentDeviceId));
         done();
       })
       .catch((err: unknown) => {
@@ -73,7 +79,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   });
 
   io.on("connection", (socket) => {
-    const ctx: SocketCtx = { io, socket, db, presence, inflight, isCongested, isShuttingDown: () => isShuttingDown, log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
+    const ctx: SocketCtx = { io, socket, db, presence, limits, inflight, isCongested, isShuttingDown: () => isShuttingDown, log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
     ctx.log.debug({ kind: socket.data.actor.kind }, "socket connected");
     trackPresence(ctx, config);
     socket.on("conversation:list", conversationList(ctx));
@@ -81,10 +87,14 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     socket.on("message:send", messageSend(ctx));
     socket.on("message:sync", messageSync(ctx));
     socket.on("conversation:mark-read", conversationMarkRead(ctx));
+    socket.on("agent:get-settings", agentGetSettings(ctx));
+    socket.on("agent:update-settings", agentUpdateSettings(ctx));
   });
 
   // Signing out (in the Next.js half) deletes the session row; its sockets go at once, not at their next request.
   const stopListening = onSessionRevoked((sessionToken) => io.in(rooms.session(sessionToken)).disconnectSockets(true));
+  // Sessions that end without a sign-out (expired, or deleted in the database) are caught by a periodic check.
+  const stopRecheck = startSessionRecheck(io, db, log, config.AGENT_SESSION_RECHECK_MS);
 
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const requestLog = log.child({ reqId: randomUUID() });
@@ -104,19 +114,27 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     const path = (req.url ?? "/").split("?")[0];
     if (path.startsWith(SOCKET_PATH)) return; // Socket.IO's own listener answers these
     if (path === "/api/health" && req.method === "GET") return health(res, db, redis, isShuttingDown);
-    if (path === "/api/visitors" && req.method === "POST") return visitors(req, res, { db, io, config, log: requestLog });
+    if (path === "/api/visitors" && req.method === "POST") return visitors(req, res, { db, io, config, limits, log: requestLog });
     if (path === "/api/uploads" && req.method === "POST") return inflight.track(postUpload(req, res, { ...uploads, log: requestLog }));
     const served = UPLOAD_PATH.exec(path);
     if (served && (req.method === "GET" || req.method === "HEAD")) return getUpload(req, res, served[1]!, served[2] ? "thumbnail" : "original", { ...uploads, log: requestLog });
-    if (next) return next.handle(req, res);
+    // The visitor window may be framed only by its agent's allowed origins (/im.html is its old name).
+    if (path === "/im" || path === "/im.html") await restrictFraming(req, res, db);
+    if (next) {
+      // The sign-in and sign-up limits count per address: the Next.js half learns it from us, never from the client.
+      req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, config.TRUST_PROXY) ?? "unknown";
+      return next.handle(req, res);
+    }
     sendJson(res, 404, { ok: false, error: { code: "NOT_FOUND", message: "no such route" } });
   }
 
   return {
     io,
+    limits,
     close: async () => {
       isShuttingDown = true; // from now on /api/health answers 503 and new sockets are refused
       stopListening();
+      stopRecheck();
       // Writes already under way are stored and acked before their sockets go; then every client is
       // told to leave, reconnects (to another node behind the balancer) and syncs what it missed.
       await inflight.idle(config.SHUTDOWN_TIMEOUT_MS / 2);

@@ -6,6 +6,7 @@ import { createDb, shareDb } from "../core/db.ts";
 import { startEmbeddedPostgres, EMBEDDED_POOL_MAX } from "./db/embedded-postgres.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { createApp, type Next } from "./index.ts";
+import { shareLimits } from "./limits/shared-limits.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { connectRedis } from "./redis/redis-link.ts";
 import { createRedisPresence } from "./redis/redis-presence.ts";
@@ -37,6 +38,7 @@ export async function startNode(config: Config, log: Logger, { withNext = true }
 
   const httpServer = createServer();
   const app = createApp(httpServer, { config, db, log, redis, presence, next });
+  shareLimits(app.limits); // sign-in and sign-up, in the Next.js half, count on the same limiters
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
   const { port } = httpServer.address() as AddressInfo;
   log.info({ url: `http://localhost:${port}`, mode: dev ? "development" : "production" }, "Parley is listening");

@@ -2,7 +2,7 @@ import { ChatError, type ErrorCode } from "../core/errors.ts";
 import type { Logger } from "./log.ts";
 
 /** One error shape for socket acks and HTTP bodies (docs/protocol.md, "Errors"). */
-export type WireError = { code: ErrorCode; message: string; retriable?: boolean };
+export type WireError = { code: ErrorCode; message: string; retriable?: boolean; retryAfterMs?: number };
 export type AckResult<T> = { ok: true; data: T } | { ok: false; error: WireError };
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -22,7 +22,10 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 const TRANSIENT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|terminating connection|the database system is (starting|shutting)|P1001|P1017|P2024/;
 
 export function toWireError(err: unknown, log: Logger): WireError {
-  if (err instanceof ChatError) return { code: err.code, message: err.message, ...(err.code === "UNAVAILABLE" && { retriable: true }) };
+  if (err instanceof ChatError) {
+    const isRetriable = err.code === "UNAVAILABLE" || err.code === "RATE_LIMITED";
+    return { code: err.code, message: err.message, ...(isRetriable && { retriable: true }), ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }) };
+  }
   if (TRANSIENT.test(`${(err as { code?: string })?.code ?? ""} ${(err as Error)?.message ?? ""}`)) {
     log.warn({ err }, "database unavailable");
     return { code: "UNAVAILABLE", message: "Temporarily unavailable, retry shortly", retriable: true };

@@ -11,6 +11,9 @@ interface Config {
   agent: string;
   /** Origin of our server, taken from the script's own src, never the host page. */
   origin: string;
+  /** Identity verification: the site's signed-in user and HMAC-SHA256(identity secret, user ID), from its server. */
+  userId?: string;
+  userHash?: string;
 }
 
 const AGENT_ID = /^[0-9a-f]{32}$/;
@@ -59,10 +62,12 @@ function readConfig(): Config | null {
     console.warn('Parley: chat widget not started. The <script> tag needs data-agent="<32-character lowercase hex agent id>".');
     return null;
   }
-  return { agent, origin: new URL(script.src).origin };
+  const userId = script.getAttribute("data-user-id") || undefined;
+  const userHash = script.getAttribute("data-user-hash") || undefined;
+  return { agent, origin: new URL(script.src).origin, userId, userHash };
 }
 
-function createFrame({ agent, origin }: Config): HTMLIFrameElement {
+function createFrame({ agent, origin, userId, userHash }: Config): HTMLIFrameElement {
   const frame = document.createElement("iframe");
   frame.title = "Chat";
   // Permissions policy is fixed at navigation time, so `allow` must precede `src`.
@@ -70,7 +75,9 @@ function createFrame({ agent, origin }: Config): HTMLIFrameElement {
   frame.src =
     `${origin}/im?agent=${agent}` +
     `&page=${encodeURIComponent(location.href)}&referrer=${encodeURIComponent(document.referrer)}` +
-    `#store=${encodeURIComponent(JSON.stringify(readStore()))}`;
+    `#store=${encodeURIComponent(JSON.stringify(readStore()))}` +
+    // In the fragment, like the store: never sent to any server, so never in an access log.
+    (userId && userHash ? `&userId=${encodeURIComponent(userId)}&userHash=${encodeURIComponent(userHash)}` : "");
   return frame;
 }
 

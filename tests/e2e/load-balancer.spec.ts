@@ -176,6 +176,9 @@ test.beforeAll(async () => {
       LOG_LEVEL: "warn",
       SHUTDOWN_TIMEOUT_MS: "5000",
       NEXT_TELEMETRY_DISABLED: "1",
+      // Counted in the shared Redis, which outlives each run: every run's sign-ups and visitors from 127.0.0.1 would add up.
+      SIGN_UP_RATE_LIMIT: "off",
+      VISITORS_RATE_LIMIT: "off",
     };
     nodes.set(port, start(`node :${port}`, process.execPath, ["--import", "tsx", "server.ts"], env));
   }

@@ -327,6 +327,7 @@ export class Cluster {
       LOG_LEVEL: "info",
       DATA_DIR: dataDir,
       UPLOADS_DIR: join(dataDir, "uploads"),
+      VISITORS_RATE_LIMIT: "off", // every test's visitors come from 127.0.0.1
       ...extra,
     };
     const child = spawn(process.execPath, ["--import", "tsx", NODE_ENTRY], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -23,7 +23,7 @@ describe("POST /api/visitors", () => {
     const { ok, data } = await response.json();
     expect(ok).toBe(true);
     expect(data).toEqual({
-      visitor: { deviceId: expect.stringMatching(/^[0-9a-f]{32}$/), label: expect.any(String) },
+      visitor: { deviceId: expect.stringMatching(/^[0-9a-f]{32}$/), label: expect.any(String), userId: null },
       agent: { deviceId: agent.deviceId, name: agent.name },
       conversationId: `${data.visitor.deviceId}${agent.deviceId}`,
       token: expect.any(String),

@@ -19,7 +19,10 @@ beforeAll(async () => {
   const [redis, url] = await Promise.all([cluster.startRedis(), cluster.testDatabase()]);
   databaseUrl = url;
   db = createDb(databaseUrl);
-  [nodeA, nodeB, nodeC] = await Promise.all([0, 1, 2].map(() => cluster.startNode({ databaseUrl, redisUrl: redis.url })));
+  // These tests flood one device with sends on purpose; the per-device rate limit would refuse the flood
+  // before the failure under test does (it has tests of its own: security-limits*.test.ts).
+  const env = { MESSAGES_RATE_LIMIT: "off" };
+  [nodeA, nodeB, nodeC] = await Promise.all([0, 1, 2].map(() => cluster.startNode({ databaseUrl, redisUrl: redis.url, env })));
 }, 30_000);
 
 afterAll(async () => {

@@ -25,9 +25,9 @@ describe("the migrated database", () => {
   });
 
   it("stores and returns every field of every model through the Prisma client", async () => {
-    const visitor = { id: deviceId(), kind: "VISITOR" as const, label: "Calm Otter 42", createdAt: at("2026-01-02T03:04:05.006Z"), lastSeenAt: at("2026-01-02T03:05:00.000Z"), userAgent: "Mozilla/5.0", ip: "203.0.113.7", referrer: "https://shop.example/cart" };
-    const agentDevice = { id: deviceId(), kind: "AGENT" as const, label: "Ada", createdAt: at("2026-01-01T00:00:00.000Z"), lastSeenAt: at("2026-01-01T00:00:01.000Z"), userAgent: null, ip: null, referrer: null };
-    const agent = { id: randomUUID(), email: "ada@example.test", phone: "+4915112345678", name: "Ada", passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", createdAt: at("2026-01-01T00:00:02.000Z"), deviceId: agentDevice.id };
+    const visitor = { id: deviceId(), kind: "VISITOR" as const, label: "Calm Otter 42", createdAt: at("2026-01-02T03:04:05.006Z"), lastSeenAt: at("2026-01-02T03:05:00.000Z"), userAgent: "Mozilla/5.0", ip: "203.0.113.7", referrer: "https://shop.example/cart", externalUserId: null, identityAgentId: null };
+    const agentDevice = { id: deviceId(), kind: "AGENT" as const, label: "Ada", createdAt: at("2026-01-01T00:00:00.000Z"), lastSeenAt: at("2026-01-01T00:00:01.000Z"), userAgent: null, ip: null, referrer: null, externalUserId: null, identityAgentId: null };
+    const agent = { id: randomUUID(), email: "ada@example.test", phone: "+4915112345678", name: "Ada", passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA", createdAt: at("2026-01-01T00:00:02.000Z"), deviceId: agentDevice.id, allowedOrigins: ["https://shop.example"], identitySecret: "5".repeat(64) };
     const session = { id: randomUUID(), sessionToken: randomBytes(32).toString("base64url"), agentId: agent.id, expires: at("2026-02-01T00:00:00.000Z"), createdAt: at("2026-01-01T00:00:03.000Z") };
     const conversation = { id: visitor.id + agentDevice.id, visitorDeviceId: visitor.id, agentDeviceId: agentDevice.id, status: "RESOLVED" as const, lastSeq: 1, lastMessageAt: at("2026-01-02T03:06:00.000Z"), createdAt: at("2026-01-02T03:04:06.000Z") };
     const message = { id: randomUUID(), conversationId: conversation.id, seq: 1, senderDeviceId: visitor.id, clientMsgId: randomUUID(), type: "TEXT" as const, body: "Grüße 👋 — \"quotes\" and 'apostrophes'", createdAt: at("2026-01-02T03:06:00.000Z") };

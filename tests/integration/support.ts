@@ -42,7 +42,8 @@ export async function startServer(overrides: Partial<Config> = {}): Promise<Test
   const dataDir = mkdtempSync(join(tmpdir(), "parley-it-"));
   const database = overrides.DATABASE_URL ? undefined : await createTestDatabase();
   const config: Config = {
-    ...loadConfig({ PRESENCE_GRACE_MS: "0", LOG_LEVEL: "silent", AUTH_SECRET: TEST_SECRET, DATA_DIR: dataDir, UPLOADS_DIR: join(dataDir, "uploads"), NODE_ENV: "test" }),
+    // Every test's visitors come from 127.0.0.1: the per-address limit on new visitors is off unless a test sets it.
+    ...loadConfig({ PRESENCE_GRACE_MS: "0", LOG_LEVEL: "silent", AUTH_SECRET: TEST_SECRET, DATA_DIR: dataDir, UPLOADS_DIR: join(dataDir, "uploads"), NODE_ENV: "test", VISITORS_RATE_LIMIT: "off" }),
     DATABASE_URL: database?.url,
     ...overrides,
   };
@@ -230,3 +231,135 @@ export async function openChat(server: ServerUnderTest, track: TrackSockets) {
 
 /** Closes sockets a test opened; safe on sockets that are already closed. */
 export const closeAll = (...sockets: TestSocket[]) => sockets.forEach((socket) => socket.close());
+
+// ---------------------------------------------------------------------------------------------------
+// Hostile clients (tests/integration/hostile-*.test.ts): what no well-behaved client would put on the wire.
+// Imports are here, not at the top, so that this section stays an append-only addition.
+import { request as httpRequest, type OutgoingHttpHeaders } from "node:http";
+import { Manager } from "socket.io-client";
+
+/** Any socket, untyped, so a test can emit what the contract forbids. */
+export const untyped = (socket: TestSocket): Socket => socket as unknown as Socket;
+
+/** An emit with an ack deadline that takes any event name and payload. */
+export const emitAny = (socket: TestSocket, event: string, payload: unknown, timeoutMs = ACK_TIMEOUT_MS): Promise<unknown> =>
+  untyped(socket).timeout(timeoutMs).emitWithAck(event, payload);
+
+/** The handshake's outcome as a client sees it: accepted, refused with Parley's error data, or the connection closed. */
+export type HandshakeOutcome = { kind: "connected" } | { kind: "refused"; data: unknown } | { kind: "closed"; reason: string };
+
+let rawAckId = 900_000; // far above socket.io-client's own ack counter, so raw acks never collide with its own
+
+/**
+ * Writes one Socket.IO EVENT frame as raw text (`2<ackId><json>`), so a test can send JSON that
+ * JSON.stringify would never produce (duplicate keys, `__proto__` as a key, deep nesting, broken syntax).
+ * Resolves with the ack, or with `closed` when the server drops the connection instead.
+ */
+export function rawEmit(socket: TestSocket, argsJson: string, timeoutMs = ACK_TIMEOUT_MS): Promise<{ ack: unknown } | { closed: string }> {
+  const engine = socket.io.engine;
+  const id = ++rawAckId;
+  const prefix = `3${id}`;
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      engine.off("message", onMessage);
+      engine.off("close", onClose);
+    };
+    const onMessage = (data: unknown) => {
+      if (typeof data !== "string" || !data.startsWith(prefix) || data[prefix.length] !== "[") return;
+      done();
+      resolve({ ack: (JSON.parse(data.slice(prefix.length)) as unknown[])[0] });
+    };
+    const onClose = (reason: string) => {
+      done();
+      resolve({ closed: reason });
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no ack and no close for raw frame ${prefix} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    engine.on("message", onMessage);
+    engine.on("close", onClose);
+    engine.write(`2${id}${argsJson}`);
+  });
+}
+
+/**
+ * Opens an Engine.IO connection and sends `connectFrame` as the Socket.IO CONNECT packet, byte for byte
+ * (`0` followed by the auth JSON, or anything else). Reports what the server did with it.
+ */
+export function rawHandshake(url: string, connectFrame: string, extraHeaders: Record<string, string> = {}): Promise<HandshakeOutcome> {
+  const manager = new Manager(url, { transports: ["websocket"], autoConnect: false, reconnection: false, timeout: CONNECT_TIMEOUT_MS, extraHeaders });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (outcome: HandshakeOutcome) => {
+      if (settled) return; // closing below reports a "close" of its own
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+      manager.engine?.close();
+    };
+    const timer = setTimeout(() => {
+      manager.engine?.close();
+      reject(new Error(`the server neither answered nor closed a raw handshake within ${CONNECT_TIMEOUT_MS} ms`));
+    }, CONNECT_TIMEOUT_MS);
+    manager.open((err) => {
+      if (err) return finish({ kind: "closed", reason: err.message });
+      const engine = manager.engine;
+      engine.on("message", (data: unknown) => {
+        if (typeof data !== "string") return;
+        if (data.startsWith("0")) finish({ kind: "connected" });
+        else if (data.startsWith("4")) finish({ kind: "refused", data: (JSON.parse(data.slice(1)) as { data?: unknown }).data });
+      });
+      engine.on("close", (reason: string) => finish({ kind: "closed", reason }));
+      engine.write(connectFrame);
+    });
+  });
+}
+
+/**
+ * The handshake's outcome through socket.io-client itself: a refusal with data, or a dropped connection
+ * (an oversized CONNECT packet closes the transport before any answer).
+ */
+export function handshakeOutcome(url: string, options: ClientOptions): Promise<HandshakeOutcome> {
+  const socket: TestSocket = io(url, clientOptions(options));
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (outcome: HandshakeOutcome) => {
+      if (settled) return; // closing below reports a "disconnect" of its own
+      settled = true;
+      resolve(outcome);
+      socket.close();
+    };
+    socket.once("connect", () => finish({ kind: "connected" }));
+    socket.once("connect_error", (err: Error & { data?: unknown }) => finish(err.data ? { kind: "refused", data: err.data } : { kind: "closed", reason: err.message }));
+    socket.once("disconnect", (reason) => finish({ kind: "closed", reason }));
+  });
+}
+
+export type RawResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
+
+/** An HTTP request with full control of method, headers and body bytes (fetch forbids some of each). */
+export function rawHttp(url: string, path: string, { method = "POST", headers = {}, body }: { method?: string; headers?: OutgoingHttpHeaders; body?: string | Buffer } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(new URL(path, url), { method, headers: { ...(body !== undefined && { "content-length": Buffer.byteLength(body) }), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** A legitimate visitor and agent still chat both ways: the server survived whatever came before. */
+export async function expectStillServing(server: ServerUnderTest, track: TrackSockets): Promise<void> {
+  const { visitorTab, visitorOtherTab, agentTab, conversationId } = await openChat(server, track);
+  const [heard, ack] = await Promise.all([waitFor<MessageView>(agentTab, "message:sent"), send(visitorTab, conversationId, "still there?")]);
+  const { message } = unwrap(ack);
+  if (heard.id !== message.id || message.body !== "still there?") throw new Error("the server stored or broadcast the wrong message");
+  const [reply, replyAck] = await Promise.all([waitFor<MessageView>(visitorTab, "message:sent"), send(agentTab, conversationId, "yes")]);
+  if (reply.id !== unwrap(replyAck).message.id) throw new Error("the agent's reply did not reach the visitor");
+  closeAll(visitorTab, visitorOtherTab, agentTab);
+}

@@ -45,7 +45,7 @@ describe("UPLOADS_PER_MINUTE", () => {
     const accepted = [uploaded(await put()), uploaded(await put()), uploaded(await put())];
     const refused = await put();
     expect(refused.status).toBe(429);
-    expect(refused.reply).toEqual({ ok: false, error: { code: "RATE_LIMITED", message: expect.any(String) } });
+    expect(refused.reply).toEqual({ ok: false, error: { code: "RATE_LIMITED", message: expect.any(String), retriable: true, retryAfterMs: expect.any(Number) } });
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
     // The limit is the device's: the agent in the same conversation still uploads, and files are still served.

@@ -5,12 +5,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { createDb, type Db } from "../../src/core/db.ts";
-import { createUploadLimiter } from "../../src/server/http/upload-limiter.ts";
+import { createLimits } from "../../src/server/limits/limits.ts";
 import { createLogger } from "../../src/server/log.ts";
 import { connectRedis } from "../../src/server/redis/redis-link.ts";
 import { useCluster, type NodeProcess, type RedisServer } from "./cluster.ts";
-import { identifyVisitor, seedAgent } from "./support.ts";
+import { identifyVisitor, seedAgent, TEST_SECRET } from "./support.ts";
 import { filesIn, images, pdf, upload, uploaded } from "./uploads-support.ts";
 
 const cluster = useCluster();
@@ -64,13 +65,13 @@ describe("the upload limiter without Redis", () => {
     const spare = await cluster.startRedis();
     const link = await connectRedis(spare.url, createLogger("silent"));
     try {
-      const limiter = createUploadLimiter(2, link.client);
-      expect(await limiter.take("device-1")).toBe(0);
+      const limits = createLimits({ ...loadConfig({ AUTH_SECRET: TEST_SECRET }), UPLOADS_PER_MINUTE: 2 }, link.client);
+      expect(await limits.consume("uploads", "device-1")).toBe(0);
       await spare.stop();
       // Counted in memory from now on: this node allows its own two, then refuses.
-      expect(await limiter.take("device-2")).toBe(0);
-      expect(await limiter.take("device-2")).toBe(0);
-      expect(await limiter.take("device-2")).toBeGreaterThan(0);
+      expect(await limits.consume("uploads", "device-2")).toBe(0);
+      expect(await limits.consume("uploads", "device-2")).toBe(0);
+      expect(await limits.consume("uploads", "device-2")).toBeGreaterThan(0);
     } finally {
       await link.close();
     }

@@ -22,7 +22,9 @@ describe("loadConfig", () => {
       HOST: "0.0.0.0",
       PORT: 3000,
       PRESENCE_GRACE_MS: 5000,
-      VISITOR_TOKEN_TTL_SECONDS: 30 * 24 * 3600,
+      VISITOR_TOKEN_TTL_SECONDS: 24 * 3600,
+      VISITOR_TOKEN_RENEW_SECONDS: 180 * 24 * 3600,
+      AGENT_SESSION_RECHECK_MS: 60_000,
       LOG_LEVEL: "info",
     });
   });
@@ -72,6 +74,16 @@ describe("loadConfig", () => {
   it("reuses the kept secret on the next start, so tokens and sessions survive a restart", () => {
     const first = load({ DATA_DIR: dataDir }).AUTH_SECRET;
     expect(load({ DATA_DIR: dataDir }).AUTH_SECRET).toBe(first);
+  });
+
+  it("refuses to start in production without AUTH_SECRET, saying how to set one, and writes no secret file", () => {
+    expect(() => load({ DATA_DIR: dataDir, NODE_ENV: "production" })).toThrow(/AUTH_SECRET is not set\. In production \(NODE_ENV=production\)[\s\S]*openssl rand -base64 32[\s\S]*npm start/);
+    expect(() => load({ DATA_DIR: dataDir, NODE_ENV: "production", AUTH_SECRET: "" })).toThrow(/AUTH_SECRET is not set/);
+    expect(existsSync(join(dataDir, "auth-secret"))).toBe(false);
+  });
+
+  it("starts in production with AUTH_SECRET from the environment", () => {
+    expect(load({ DATA_DIR: dataDir, NODE_ENV: "production", AUTH_SECRET: SECRET }).AUTH_SECRET).toBe(SECRET);
   });
 
   it("creates DATA_DIR when it does not exist yet", () => {

@@ -39,7 +39,8 @@ export type ChatState = {
   outbox: readonly Outgoing[]; // sent but not yet acknowledged: shown as "sending", resent until acked
   uploads: readonly PendingUpload[]; // not kept across reloads: the File is gone with the page
 };
-export type ChatClientOptions = { deviceId: string; auth?: { token: string }; onUnauthenticated?: () => void };
+/** `auth.page`: a visitor's host page, which the handshake holds to the widget's allowed origins. */
+export type ChatClientOptions = { deviceId: string; auth?: { token: string; page?: string }; onUnauthenticated?: () => void };
 
 const ACK_TIMEOUT_MS = 8000;
 const SYNC_PAGE = 100;
@@ -86,7 +87,9 @@ export class ChatClient {
     });
     this.socket.on("connect_error", (err) => {
       this.set({ connection: "offline" });
-      if ((err as { data?: { code?: string } }).data?.code === "UNAUTHENTICATED") return options.onUnauthenticated?.();
+      // Refused credentials (an expired token, a page outside the allowed origins): the owner renews or explains.
+      const code = (err as { data?: { code?: string } }).data?.code;
+      if (code === "UNAUTHENTICATED" || code === "FORBIDDEN") return options.onUnauthenticated?.();
       // socket.io-client retries transport failures itself, but not a handshake the server refused
       // (say, its database was briefly down): try again after a pause.
       if (!this.socket.active) this.retryConnect();

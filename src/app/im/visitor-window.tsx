@@ -1,37 +1,68 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { ConnectionBanner } from "../_chat/connection-banner.tsx";
 import { ConversationView } from "../_chat/conversation-view.tsx";
 import { clientStore } from "../_chat/store.ts";
 import { useChatClient } from "../_chat/use-chat.ts";
 
-type VisitorSession = { visitor: { deviceId: string; label: string }; agent: { deviceId: string; name: string }; conversationId: string; token: string };
+type VisitorSession = { visitor: { deviceId: string; label: string; userId: string | null }; agent: { deviceId: string; name: string }; conversationId: string; token: string };
+type VerifiedUser = { userId: string; userHash: string };
 const TOKEN_KEY = "parley.visitor.token";
+// A handshake refused again right after a renewal is not an expired token: stop instead of looping.
+const MAX_RENEWALS_PER_MINUTE = 3;
 
-/** Exchanges the stored token (if any) for this browser's visitor identity and conversation with the agent. */
+/**
+ * The site's signed-in user, from the loader (data-user-id, data-user-hash). It rides in the URL fragment,
+ * which browsers never send to a server, so it stays out of access logs and Referer headers.
+ */
+function verifiedUser(): VerifiedUser | undefined {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const userId = fragment.get("userId");
+  const userHash = fragment.get("userHash");
+  return userId && userHash ? { userId, userHash } : undefined;
+}
+
+/**
+ * This browser's visitor identity and conversation with the agent: a verified user's from their ID and
+ * hash (the same on every device; nothing is stored), otherwise the stored token's, which the server renews
+ * even when it has expired, so a returning visitor keeps their history.
+ */
 async function identify(agentId: string, page: string, referrer: string): Promise<VisitorSession> {
-  const token = clientStore().get(TOKEN_KEY) ?? undefined;
+  const user = verifiedUser();
+  const token = user ? undefined : (clientStore().get(TOKEN_KEY) ?? undefined);
   const response = await fetch("/api/visitors", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ agentId, token, page: page || undefined, referrer }),
+    body: JSON.stringify({ agentId, token, page: page || undefined, referrer, ...user }),
   });
   const reply = (await response.json()) as { ok: true; data: VisitorSession } | { ok: false; error: { message: string } };
   if (!reply.ok) throw new Error(reply.error.message);
-  clientStore().set(TOKEN_KEY, reply.data.token); // renewed on every load: an active visitor never expires
+  // An anonymous visitor's token is what makes the next visit the same visitor; a verified user's token is
+  // never stored, so the site's next anonymous visitor on this browser cannot inherit that user's chats.
+  if (!user) clientStore().set(TOKEN_KEY, reply.data.token);
   return reply.data;
 }
 
 export function VisitorWindow({ agentId, page, referrer }: { agentId: string; page: string; referrer: string }) {
   const [session, setSession] = useState<VisitorSession | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const renewals = useRef<number[]>([]);
   const start = useCallback(() => {
     identify(agentId, page, referrer).then(setSession, (err: Error) => setError(err.message));
   }, [agentId, page, referrer]);
   useEffect(start, [start]);
+  // The handshake refused the token (expired, say): renew it through POST /api/visitors with the stored
+  // token, which keeps the same visitor and conversation; the new token makes a new client, which connects.
+  const renew = useCallback(() => {
+    const now = Date.now();
+    renewals.current = [...renewals.current.filter((at) => now - at < 60_000), now];
+    if (renewals.current.length > MAX_RENEWALS_PER_MINUTE) return setError("the connection was refused. Reload the page to try again.");
+    start();
+  }, [start]);
 
-  const { client, state } = useChatClient(session && { deviceId: session.visitor.deviceId, auth: { token: session.token }, onUnauthenticated: start });
+  // `page` goes to the handshake too, which holds it to the agent's allowed origins.
+  const { client, state } = useChatClient(session && { deviceId: session.visitor.deviceId, auth: { token: session.token, ...(page && { page }) }, onUnauthenticated: renew });
   const conversationId = session?.conversationId;
   useEffect(() => {
     if (client && conversationId) void client.open(conversationId);

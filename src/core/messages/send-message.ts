@@ -13,7 +13,8 @@ export const sendMessageSchema = z
     conversationId: conversationIdSchema,
     clientMsgId: z.uuid(),
     // With an upload the body is its caption, and may be empty.
-    body: z.string().trim().max(MAX_BODY_LENGTH).default(""),
+    // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing the insert as INTERNAL.
+    body: z.string().trim().max(MAX_BODY_LENGTH).refine((body) => !body.includes("\0"), "must not contain NUL (U+0000) characters").default(""),
     uploadId: z.uuid().transform((id) => id.toLowerCase()).optional(),
   })
   .refine((input) => input.body !== "" || input.uploadId !== undefined, { message: "message is empty", path: ["body"] });

@@ -4,7 +4,7 @@ import type { Db } from "../db.ts";
 import { conversationIdSchema } from "../ids.ts";
 import { findVisibleConversation } from "../conversations/find-visible-conversation.ts";
 
-export const markReadSchema = z.object({ conversationId: conversationIdSchema, seq: z.number().int().min(0) });
+export const markReadSchema = z.object({ conversationId: conversationIdSchema, seq: z.number().int().min(0).max(2_147_483_647) }); // as afterSeq: docs/protocol.md §16
 export type MarkReadInput = z.infer<typeof markReadSchema>;
 export type ReadReceipt = { conversationId: string; deviceId: string; lastReadSeq: number; unread: number };
 

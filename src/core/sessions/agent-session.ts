@@ -33,3 +33,14 @@ export async function revokeAgentSession(db: Db, sessionToken: string): Promise<
   await db.session.deleteMany({ where: { sessionToken } });
   for (const listener of listeners()) listener(sessionToken);
 }
+
+/**
+ * Of these session tokens, the ones still live: the row exists and has not expired. Live sockets are
+ * rechecked with this now and then, so a session that ends without a sign-out (it expires, or an
+ * administrator deletes its row in the database) loses its sockets too.
+ */
+export async function liveSessionTokens(db: Db, sessionTokens: readonly string[], now = new Date()): Promise<Set<string>> {
+  if (!sessionTokens.length) return new Set();
+  const rows = await db.session.findMany({ where: { sessionToken: { in: [...sessionTokens] }, expires: { gt: now } }, select: { sessionToken: true } });
+  return new Set(rows.map((row) => row.sessionToken));
+}

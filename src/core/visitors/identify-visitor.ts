@@ -1,25 +1,35 @@
 import { z } from "zod";
 import type { Db } from "../db.ts";
 import { ChatError } from "../errors.ts";
-import { conversationIdOf, deviceIdSchema, newDeviceId, type ConversationId } from "../ids.ts";
-import { signVisitorToken, verifyVisitorToken, type TokenOptions } from "../tokens/visitor-token.ts";
-import { newVisitorLabel } from "./visitor-label.ts";
+import { conversationIdOf, deviceIdSchema, type ConversationId } from "../ids.ts";
+import { isOriginAllowed, originOf } from "../identity/allowed-origins.ts";
+import { identityKeyOf, isValidUserHash } from "../identity/identity-hash.ts";
+import { readRenewableVisitorToken, signVisitorToken, type TokenOptions } from "../tokens/visitor-token.ts";
+import { anonymousVisitor, verifiedVisitor, type NewVisitorMeta } from "./visitor-device.ts";
 
-const webUrl = z.union([z.literal("").transform(() => undefined), z.url({ protocol: /^https?$/ }).max(2048)]).optional();
+const emptyIsNone = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+// The URL parser tolerates a raw NUL, but PostgreSQL text cannot hold one: refused as bad input, not failed as INTERNAL.
+const webUrl = z.union([z.literal("").transform(() => undefined), z.url({ protocol: /^https?$/ }).max(2048).refine((url) => !url.includes("\0"), "must not contain NUL (U+0000)")]).optional();
 
-export const identifyVisitorSchema = z.object({
-  agentId: deviceIdSchema, // the agent's device ID, from the snippet's data-agent attribute
-  token: z.string().max(2048).optional(),
-  // The host page the widget sits on and where its visitor came from: web addresses only, since agents
-  // see them (a javascript: URL must never get that far). Empty means "none", as document.referrer says it.
-  page: webUrl,
-  referrer: webUrl,
-});
+export const identifyVisitorSchema = z
+  .object({
+    agentId: deviceIdSchema, // the agent's device ID, from the snippet's data-agent attribute
+    token: z.string().max(2048).optional(),
+    // The host page the widget sits on and where its visitor came from: web addresses only, since agents
+    // see them (a javascript: URL must never get that far). Empty means "none", as document.referrer says it.
+    page: webUrl,
+    referrer: webUrl,
+    // Identity verification: the site's own user ID, and HMAC-SHA256(identity secret, userId) in hex.
+    userId: emptyIsNone(z.string().max(256)),
+    userHash: emptyIsNone(z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex digits: HMAC-SHA256(identity secret, userId)")),
+  })
+  .refine((input) => input.userHash === undefined || input.userId !== undefined, { message: "userHash without userId", path: ["userId"] });
 export type IdentifyVisitorInput = z.infer<typeof identifyVisitorSchema>;
 export type RequestMeta = { userAgent?: string; ip?: string };
+export type VisitorTokenOptions = TokenOptions & { renewSeconds: number };
 
 export type VisitorSession = {
-  visitor: { deviceId: string; label: string };
+  visitor: { deviceId: string; label: string; userId: string | null };
   agent: { deviceId: string; name: string };
   conversationId: ConversationId;
   token: string;
@@ -27,34 +37,58 @@ export type VisitorSession = {
 };
 
 /**
- * Who this browser is, for one agent's widget: the device its token proves, or a new one. Also makes
- * sure the conversation row exists, so both sides can sync it; inboxes list only conversations with a
- * message, so a visitor who never writes leaves no ghost behind.
+ * Who this browser is, for one agent's widget: the verified user's device, the device its token proves,
+ * or a new one. Also makes sure the conversation row exists, so both sides can sync it; inboxes list
+ * only conversations with a message, so a visitor who never writes leaves no ghost behind.
  */
-export async function identifyVisitor(db: Db, input: IdentifyVisitorInput, meta: RequestMeta, tokens: TokenOptions): Promise<VisitorSession> {
-  const agent = await db.agent.findUnique({ where: { deviceId: input.agentId }, select: { deviceId: true, name: true } });
+export async function identifyVisitor(db: Db, input: IdentifyVisitorInput, meta: RequestMeta, tokens: VisitorTokenOptions): Promise<VisitorSession> {
+  const agent = await db.agent.findUnique({ where: { deviceId: input.agentId }, select: { id: true, deviceId: true, name: true, allowedOrigins: true, identitySecret: true } });
   if (!agent) throw new ChatError("NOT_FOUND", "no such agent: check the data-agent attribute of the widget snippet");
+  const origin = originOf(input.page);
+  if (!isOriginAllowed(agent.allowedOrigins, origin)) {
+    throw new ChatError("FORBIDDEN", origin ? `this chat may not be embedded on ${origin}: the agent's allowed origins do not include it` : "this chat runs only on the agent's allowed sites, and no page URL was given");
+  }
 
-  // An invalid or expired token is not an error here: the browser simply becomes a new visitor.
-  const provenId = input.token ? await verifyVisitorToken(input.token, tokens).catch(() => undefined) : undefined;
-  const known = provenId ? await db.device.findUnique({ where: { id: provenId } }) : null;
+  const newVisitor: NewVisitorMeta = { userAgent: meta.userAgent?.slice(0, 512), ip: meta.ip, referrer: input.referrer ?? input.page };
   const visitor =
-    known?.kind === "VISITOR"
-      ? known
-      : await db.device.create({
-          data: { id: newDeviceId(), kind: "VISITOR", label: newVisitorLabel(), userAgent: meta.userAgent?.slice(0, 512), ip: meta.ip, referrer: input.referrer ?? input.page },
-        });
+    input.userId !== undefined
+      ? await verifiedVisitor(db, agent.id, provenUserId(agent.identitySecret, input.userId, input.userHash), newVisitor)
+      : ((await renewableVisitor(db, input.token, tokens)) ?? (await anonymousVisitor(db, newVisitor)));
 
   const conversationId = conversationIdOf(visitor.id, agent.deviceId);
   const { count } = await db.conversation.createMany({
     data: [{ id: conversationId, visitorDeviceId: visitor.id, agentDeviceId: agent.deviceId }],
     skipDuplicates: true, // two tabs opening at once both land here
   });
+  const verified = visitor.externalUserId !== null ? { userId: visitor.externalUserId, identityKey: identityKeyOf(agent.identitySecret) } : {};
   return {
-    visitor: { deviceId: visitor.id, label: visitor.label },
-    agent,
+    visitor: { deviceId: visitor.id, label: visitor.label, userId: visitor.externalUserId },
+    agent: { deviceId: agent.deviceId, name: agent.name },
     conversationId,
-    token: await signVisitorToken(visitor.id, tokens),
+    token: await signVisitorToken(visitor.id, tokens, { agentDeviceId: agent.deviceId, origin, ...verified }),
     isNewConversation: count === 1,
   };
+}
+
+/** The hash is the only proof of a user ID: without it, or with a wrong one, nobody becomes that user. */
+function provenUserId(identitySecret: string, userId: string, userHash: string | undefined): string {
+  if (!userHash || !isValidUserHash(identitySecret, userId, userHash)) {
+    throw new ChatError("FORBIDDEN", "identity verification failed: userHash must be HMAC-SHA256(the agent's identity secret, userId) in hex");
+  }
+  return userId;
+}
+
+/**
+ * The anonymous device a stored token proves, even one that expired within the renewal window: that is
+ * how an expired token is renewed silently, with the visitor's history. Anything else is no device at all,
+ * and the browser becomes a new visitor: a forged or tampered token, one expired too long ago, and a
+ * verified user's token (a page without the user's ID and hash, say after the user signed out of the
+ * site, must not see that user's conversations).
+ */
+async function renewableVisitor(db: Db, token: string | undefined, tokens: VisitorTokenOptions) {
+  if (!token) return null;
+  const claims = await readRenewableVisitorToken(token, tokens).catch(() => undefined);
+  if (!claims || claims.userId !== undefined) return null;
+  const known = await db.device.findUnique({ where: { id: claims.deviceId } });
+  return known?.kind === "VISITOR" && known.externalUserId === null ? known : null;
 }

@@ -5,7 +5,7 @@ import type { Logger } from "../log.ts";
 import { HTTP_STATUS, toWireError, type AckResult } from "../reply.ts";
 
 export const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
   res.end(JSON.stringify(body));
 };
 
@@ -42,5 +42,6 @@ export async function respond<T>(res: ServerResponse, log: Logger, run: () => Pr
 /** `{ ok: false, error }` with the status that belongs to the error's code. */
 export function sendError(res: ServerResponse, log: Logger, err: unknown): void {
   const error = toWireError(err, log);
+  if (error.retryAfterMs !== undefined) res.setHeader("retry-after", String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
   sendJson(res, HTTP_STATUS[error.code], { ok: false, error } satisfies AckResult<never>);
 }

@@ -10,28 +10,24 @@ import { conversationIdSchema } from "../../core/ids.ts";
 import { createUpload, createUploadSchema } from "../../core/uploads/create-upload.ts";
 import type { FileStore } from "../../core/uploads/file-store.ts";
 import { openUpload, type UploadVariant } from "../../core/uploads/open-upload.ts";
+import type { Limits } from "../limits/limits.ts";
 import type { Logger } from "../log.ts";
 import { authenticate } from "../socket/authenticate.ts";
 import { contentDisposition } from "./content-disposition.ts";
 import { respond, sendError } from "./respond.ts";
-import type { UploadLimiter } from "./upload-limiter.ts";
 
-export type UploadDeps = { db: Db; store: FileStore; limiter: UploadLimiter; config: Config; log: Logger };
+export type UploadDeps = { db: Db; store: FileStore; limits: Limits; config: Config; log: Logger };
 type Multipart = { fields: Record<string, unknown>; file: Express.Multer.File | undefined };
 
 /**
  * POST /api/uploads: one file (field `file`) into a conversation (field `conversationId`), from a visitor
  * (bearer token) or an agent (session cookie) of that conversation. Answers `{ upload: UploadView }`.
  */
-export function postUpload(req: IncomingMessage, res: ServerResponse, { db, store, limiter, config, log }: UploadDeps): Promise<void> {
+export function postUpload(req: IncomingMessage, res: ServerResponse, { db, store, limits, config, log }: UploadDeps): Promise<void> {
   return respond(res, log, async () => {
     // Refused before the body is read; Node reads and discards the rest, so the client still gets the answer.
     const actor = await authenticateRequest(req, db, config.AUTH_SECRET);
-    const retryAfter = await limiter.take(actor.deviceId);
-    if (retryAfter) {
-      res.setHeader("retry-after", String(retryAfter));
-      throw new ChatError("RATE_LIMITED", `too many uploads; retry in ${retryAfter} s`);
-    }
+    await limits.enforce("uploads", actor.deviceId);
     // With conversationId before the file (as the browser clients send it), a caller who may not upload there
     // is refused before the file is read; sent after it, the same check runs once the body is in.
     const checkAccess = (conversationId: string) => findVisibleConversation(db, conversationId, actor);

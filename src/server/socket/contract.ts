@@ -2,13 +2,14 @@
 // docs/protocol.md describes the same events for people writing their own clients.
 import type { Actor } from "../../core/actor.ts";
 import type { ConversationSummary } from "../../core/conversations/conversation-summary.ts";
+import type { AgentSettings } from "../../core/identity/agent-settings.ts";
 import type { MessageView } from "../../core/messages/message-view.ts";
 import type { SyncPage } from "../../core/messages/sync-messages.ts";
 import type { ReadReceipt } from "../../core/read-state/mark-read.ts";
 import type { UploadView } from "../../core/uploads/upload-view.ts";
 import type { AckResult } from "../reply.ts";
 
-export type { AckResult, ConversationSummary, MessageView, SyncPage, ReadReceipt, UploadView };
+export type { AckResult, AgentSettings, ConversationSummary, MessageView, SyncPage, ReadReceipt, UploadView };
 export type Ack<T> = (result: AckResult<T>) => void;
 export type InboxEntry = ConversationSummary & { peerOnline: boolean };
 export type PresenceChange = { deviceId: string; online: boolean; lastSeenAt: string };
@@ -20,6 +21,9 @@ export interface ClientToServerEvents {
   "message:send": (input: { conversationId: string; clientMsgId: string; body?: string; uploadId?: string }, ack: Ack<{ message: MessageView }>) => void;
   "message:sync": (input: { conversationId: string; afterSeq: number; limit?: number }, ack: Ack<SyncPage>) => void;
   "conversation:mark-read": (input: { conversationId: string; seq: number }, ack: Ack<ReadReceipt>) => void;
+  /** Agents only: the widget's allowed origins and identity-verification secret. */
+  "agent:get-settings": (input: Record<string, never> | undefined, ack: Ack<{ settings: AgentSettings }>) => void;
+  "agent:update-settings": (input: { allowedOrigins?: string[]; rotateIdentitySecret?: true }, ack: Ack<{ settings: AgentSettings }>) => void;
 }
 
 export interface ServerToClientEvents {

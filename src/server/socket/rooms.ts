@@ -5,6 +5,7 @@ import type { ConversationId, DeviceId } from "../../core/ids.ts";
 export const rooms = {
   conversation: (id: ConversationId) => id,
   device: (id: DeviceId) => `device:${id}`, // all tabs of one visitor, or all of one agent's tabs and browsers
+  verifiedVisitors: (agentDeviceId: DeviceId) => `verified:${agentDeviceId}`, // visitors proven with this agent's identity secret
   // Hashed, so the session token itself never appears in adapter traffic or debug output.
   session: (sessionToken: string) => `session:${createHash("sha256").update(sessionToken).digest("hex").slice(0, 32)}`,
 } as const;
