@@ -10,7 +10,7 @@ import { signOutAction } from "./actions.ts";
 type Agent = { deviceId: string; name: string; identifier: string };
 
 /** The agent console: every visitor talking to this agent, live, and the open conversation. */
-export function Console({ agent, snippet }: { agent: Agent; snippet: string }) {
+export function Console({ agent, snippet, identitySecret }: { agent: Agent; snippet: string; identitySecret: string }) {
   const { client, state } = useChatClient(useMemo(() => ({ deviceId: agent.deviceId }), [agent.deviceId]));
   const [selected, setSelected] = useState<string | null>(null);
   const inbox = useMemo(() => Object.values(state.inbox).sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt)), [state.inbox]);
@@ -45,7 +45,7 @@ export function Console({ agent, snippet }: { agent: Agent; snippet: string }) {
               <InboxRow key={entry.id} entry={entry} isSelected={entry.id === selected} onOpen={() => open(entry.id)} />
             ))}
           </ul>
-          <Snippet snippet={snippet} />
+          <Snippet snippet={snippet} identitySecret={identitySecret} />
         </nav>
         <section aria-label="Conversation" className="flex min-w-0 flex-1 flex-col bg-slate-50">
           {current && client ? (
@@ -126,7 +126,7 @@ function OnlineDot({ online }: { online: boolean }) {
   );
 }
 
-function Snippet({ snippet }: { snippet: string }) {
+function Snippet({ snippet, identitySecret }: { snippet: string; identitySecret: string }) {
   const [copied, setCopied] = useState(false);
   const copy = () => navigator.clipboard.writeText(snippet).then(() => setCopied(true), () => setCopied(false));
   return (
@@ -139,6 +139,17 @@ function Snippet({ snippet }: { snippet: string }) {
       <button type="button" onClick={copy} className="mt-2 rounded-lg bg-slate-100 px-3 py-1 text-xs font-medium hover:bg-slate-200">
         {copied ? "Copied" : "Copy snippet"}
       </button>
+      <details className="mt-3 text-xs text-slate-600">
+        <summary className="cursor-pointer font-medium text-slate-700">Identity verification</summary>
+        <p className="mt-1">
+          Signed-in users of your site can keep one history on every device: add <code>data-user-id</code> and{" "}
+          <code>data-user-hash</code> to the snippet, where the hash is the hex HMAC-SHA256 of the user ID, computed on your server with
+          this secret. Never put the secret in a web page.
+        </p>
+        <code aria-label="Identity verification secret" className="mt-2 block break-all rounded-lg bg-slate-100 p-2 text-[11px] text-slate-800">
+          {identitySecret}
+        </code>
+      </details>
     </div>
   );
 }

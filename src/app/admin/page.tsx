@@ -17,7 +17,7 @@ async function publicOrigin(): Promise<string> {
 export default async function AdminPage() {
   const actor = await currentAgent();
   if (!actor) redirect("/admin/sign-in");
-  const agent = await db().agent.findUniqueOrThrow({ where: { id: actor.agentId }, select: { name: true, deviceId: true, email: true, phone: true } });
+  const agent = await db().agent.findUniqueOrThrow({ where: { id: actor.agentId }, select: { name: true, deviceId: true, email: true, phone: true, identitySecret: true } });
   const snippet = `<script src="${await publicOrigin()}/widget.js" data-agent="${agent.deviceId}" async></script>`;
-  return <Console agent={{ deviceId: agent.deviceId, name: agent.name, identifier: agent.email ?? agent.phone ?? "" }} snippet={snippet} />;
+  return <Console agent={{ deviceId: agent.deviceId, name: agent.name, identifier: agent.email ?? agent.phone ?? "" }} snippet={snippet} identitySecret={agent.identitySecret} />;
 }
