@@ -4,7 +4,7 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import { chownSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,8 @@ import { createTestDatabase, TEST_SECRET, type TestSocket } from "./support.ts";
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "../..");
 const NODE_ENTRY = join(import.meta.dirname, "node-process.ts");
-const PG_BIN = "/usr/lib/postgresql/15/bin";
+// Debian installs each major version under its own directory; use the newest one there.
+const PG_BIN = `/usr/lib/postgresql/${readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a))[0]}/bin`;
 /** How long a process gets to come up: a node compiles its TypeScript through tsx first, on a busy CI machine. */
 const START_TIMEOUT_MS = 20_000;
 
