@@ -9,6 +9,7 @@ import type {
   ServerToClientEvents,
   UploadView,
 } from "../../server/socket/contract.ts";
+import { contiguousSeq, mergeBySeq, withNewest } from "./held-messages.ts";
 import { clientStore } from "./store.ts";
 import { IMAGE_TYPES, uploadFile } from "./upload-file.ts";
 
@@ -373,18 +374,8 @@ export class ChatClient {
   }
 
   // --- plumbing ---
-  /**
-   * The end of the unbroken run of seqs held from the start (history loads from seq 1). Sync resumes
-   * here, not from the highest seq held, so a message that arrived after a gap cannot hide the gap.
-   */
   private lastSeqHeld(conversationId: string): number {
-    const held = this.state.messages[conversationId] ?? [];
-    let seq = 0;
-    for (const message of held) {
-      if (message.seq !== seq + 1) break;
-      seq = message.seq;
-    }
-    return seq;
+    return contiguousSeq(this.state.messages[conversationId] ?? []);
   }
 
   private async request<E extends keyof ClientToServerEvents>(
@@ -429,17 +420,3 @@ export class ChatClient {
 }
 
 type AckData<F> = F extends (input: never, ack: (result: AckResult<infer T>) => void) => void ? T : never;
-
-function mergeBySeq(held: readonly MessageView[], incoming: readonly MessageView[]): MessageView[] {
-  const bySeq = new Map(held.map((m) => [m.seq, m]));
-  for (const message of incoming) bySeq.set(message.seq, message);
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-}
-
-function withNewest(summary: InboxEntry, newest: MessageView, selfDeviceId: string): InboxEntry {
-  // A sender has read its own message: the server moves the sender's cursor in the statement that stores it.
-  const isOwn = newest.senderDeviceId === selfDeviceId;
-  const lastReadSeq = isOwn ? Math.max(summary.lastReadSeq, newest.seq) : summary.lastReadSeq;
-  const peerLastReadSeq = isOwn ? summary.peerLastReadSeq : Math.max(summary.peerLastReadSeq, newest.seq);
-  return { ...summary, lastSeq: newest.seq, lastMessage: newest, lastMessageAt: newest.createdAt, lastReadSeq, peerLastReadSeq, unread: Math.max(0, newest.seq - lastReadSeq) };
-}
