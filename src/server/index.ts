@@ -26,8 +26,10 @@ import { agentGetSettings, agentUpdateSettings } from "./socket/handlers/agent-s
 import { conversationGet } from "./socket/handlers/conversation-get.ts";
 import { conversationList } from "./socket/handlers/conversation-list.ts";
 import { conversationMarkRead } from "./socket/handlers/conversation-mark-read.ts";
+import { conversationReopen, conversationResolve } from "./socket/handlers/conversation-status.ts";
 import { messageSend } from "./socket/handlers/message-send.ts";
 import { messageSync } from "./socket/handlers/message-sync.ts";
+import { typingSet } from "./socket/handlers/typing-set.ts";
 import { trackPresence } from "./socket/presence.ts";
 import { rooms } from "./socket/rooms.ts";
 import { startSessionRecheck } from "./socket/session-recheck.ts";
@@ -87,6 +89,9 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     socket.on("message:send", messageSend(ctx));
     socket.on("message:sync", messageSync(ctx));
     socket.on("conversation:mark-read", conversationMarkRead(ctx));
+    socket.on("conversation:resolve", conversationResolve(ctx));
+    socket.on("conversation:reopen", conversationReopen(ctx));
+    socket.on("typing:set", typingSet(ctx));
     socket.on("agent:get-settings", agentGetSettings(ctx));
     socket.on("agent:update-settings", agentUpdateSettings(ctx));
   });

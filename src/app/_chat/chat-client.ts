@@ -2,11 +2,13 @@ import { io, type Socket } from "socket.io-client";
 import type {
   AckResult,
   ClientToServerEvents,
+  ConversationStatusChange,
   InboxEntry,
   MessageView,
   PresenceChange,
   ReadReceipt,
   ServerToClientEvents,
+  TypingChange,
   UploadView,
 } from "../../server/socket/contract.ts";
 import { contiguousSeq, mergeBySeq, withNewest } from "./held-messages.ts";
@@ -39,12 +41,16 @@ export type ChatState = {
   messages: Readonly<Record<string, readonly MessageView[]>>; // conversations whose history is loaded, by seq
   outbox: readonly Outgoing[]; // sent but not yet acknowledged: shown as "sending", resent until acked
   uploads: readonly PendingUpload[]; // not kept across reloads: the File is gone with the page
+  peerTyping: Readonly<Record<string, boolean>>; // by conversation: the other side is typing now
 };
 /** `auth.page`: a visitor's host page, which the handshake holds to the widget's allowed origins. */
 export type ChatClientOptions = { deviceId: string; auth?: { token: string; page?: string }; onUnauthenticated?: () => void };
 
 const ACK_TIMEOUT_MS = 8000;
 const SYNC_PAGE = 100;
+const TYPING_RESEND_MS = 3000; // "still typing" at most this often
+const TYPING_IDLE_MS = 4000; // no keystroke for this long: stopped typing
+const TYPING_EXPIRY_MS = 6000; // a peer's "typing" without news for this long is dropped (its "false" may be lost)
 // Codes after which the same send can succeed later; anything else will fail the same way again.
 const RETRIABLE = new Set(["UNAVAILABLE", "RATE_LIMITED", "TIMEOUT", "DISCONNECTED"]);
 
@@ -74,10 +80,13 @@ export class ChatClient {
   private active: string | undefined; // the conversation on screen: it gets read receipts
   private isShown = true;
   private readonly uploadAborts = new Map<string, AbortController>();
+  private typingSent: { conversationId: string; at: number } | undefined; // this side's last "typing" news
+  private typingIdleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly peerTypingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(private readonly options: ChatClientOptions) {
     this.storageKey = `parley.outbox.${options.deviceId}`;
-    this.state = { connection: "connecting", inbox: {}, messages: {}, outbox: this.loadOutbox(), uploads: [] };
+    this.state = { connection: "connecting", inbox: {}, messages: {}, outbox: this.loadOutbox(), uploads: [], peerTyping: {} };
     this.socket = io({ auth: options.auth ?? {}, transports: ["websocket", "polling"] });
     this.socket.on("connect", () => this.onConnect());
     this.socket.on("disconnect", (reason) => {
@@ -98,6 +107,8 @@ export class ChatClient {
     this.socket.on("message:sent", (message) => this.receive(message));
     this.socket.on("conversation:read", (receipt) => this.applyReceipt(receipt));
     this.socket.on("presence:changed", (change) => this.applyPresence(change));
+    this.socket.on("typing:changed", (change) => this.applyTyping(change));
+    this.socket.on("conversation:updated", (change) => this.applyStatus(change));
     document.addEventListener("visibilitychange", this.onVisibility);
     window.addEventListener("offline", this.onOffline);
     window.addEventListener("online", this.onOnline);
@@ -122,6 +133,8 @@ export class ChatClient {
     window.removeEventListener("online", this.onOnline);
     clearTimeout(this.retryTimer);
     clearTimeout(this.connectTimer);
+    clearTimeout(this.typingIdleTimer);
+    for (const timer of this.peerTypingTimers.values()) clearTimeout(timer);
     for (const upload of this.state.uploads) this.dismissUpload(upload.id);
     this.socket.close();
   }
@@ -139,7 +152,35 @@ export class ChatClient {
     const outgoing: Outgoing = { conversationId, clientMsgId: crypto.randomUUID(), body, attachment, createdAt: new Date().toISOString(), status: "sending" };
     this.set({ outbox: [...this.state.outbox, outgoing] });
     this.saveOutbox();
+    this.setTyping(conversationId, false);
     void this.flush();
+  }
+
+  /**
+   * Called on every edit of the message box: tells the peer "typing" at most every few seconds while the
+   * text keeps changing, and "stopped" after a pause, when the box is emptied, or when the message is sent.
+   */
+  setTyping(conversationId: string, isTyping: boolean): void {
+    clearTimeout(this.typingIdleTimer);
+    const sent = this.typingSent;
+    if (!isTyping) {
+      if (!sent) return;
+      this.typingSent = undefined;
+      return void this.request("typing:set", { conversationId: sent.conversationId, isTyping: false }).catch(() => undefined);
+    }
+    if (sent && sent.conversationId !== conversationId) this.setTyping(sent.conversationId, false);
+    const now = Date.now();
+    if (!this.typingSent || now - this.typingSent.at >= TYPING_RESEND_MS) {
+      this.typingSent = { conversationId, at: now };
+      void this.request("typing:set", { conversationId, isTyping: true }).catch(() => undefined); // best effort: news, not data
+    }
+    this.typingIdleTimer = setTimeout(() => this.setTyping(conversationId, false), TYPING_IDLE_MS);
+  }
+
+  /** Agents only: marks the conversation resolved, or open again. */
+  async setStatus(conversationId: string, status: "open" | "resolved"): Promise<void> {
+    const change = await this.request(status === "resolved" ? "conversation:resolve" : "conversation:reopen", { conversationId });
+    this.applyStatus(change);
   }
 
   /** Uploads each file (progress in `uploads`), then sends it as an ordinary message through the outbox. */
@@ -327,6 +368,7 @@ export class ChatClient {
     // A gap means something was missed (a drop, another node): fetch it rather than show a hole.
     if (held && message.seq > this.lastSeqHeld(conversationId) + 1) void this.sync(conversationId);
     this.merge(conversationId, [message]);
+    if (message.senderDeviceId !== this.deviceId) this.clearPeerTyping(conversationId);
     if (!this.state.inbox[conversationId]) void this.fetchSummary(conversationId);
     this.markRead(conversationId);
   }
@@ -338,7 +380,12 @@ export class ChatClient {
     const messages = held ? { ...this.state.messages, [conversationId]: mergeBySeq(held, incoming) } : this.state.messages;
     const newest = incoming.reduce((a, b) => (b.seq > a.seq ? b : a));
     const summary = this.state.inbox[conversationId];
-    const inbox = summary && newest.seq >= summary.lastSeq ? { ...this.state.inbox, [conversationId]: withNewest(summary, newest, this.deviceId) } : this.state.inbox;
+    let inbox = summary && newest.seq >= summary.lastSeq ? { ...this.state.inbox, [conversationId]: withNewest(summary, newest, this.deviceId) } : this.state.inbox;
+    // A new message from the visitor reopens a resolved conversation, as the server does when it stores it.
+    if (summary?.status === "resolved") {
+      const visitorDeviceId = summary.peer.kind === "visitor" ? summary.peer.deviceId : this.deviceId;
+      if (incoming.some((m) => m.seq > summary.lastSeq && m.senderDeviceId === visitorDeviceId)) inbox = { ...inbox, [conversationId]: { ...inbox[conversationId]!, status: "open" } };
+    }
     // An acked message may come back through sync or another tab: it is no longer "sending".
     const confirmed = new Set(incoming.map((m) => m.clientMsgId));
     const outbox = this.state.outbox.some((o) => confirmed.has(o.clientMsgId)) ? this.state.outbox.filter((o) => !confirmed.has(o.clientMsgId)) : this.state.outbox;
@@ -362,6 +409,27 @@ export class ChatClient {
       if (entry.peer.deviceId === deviceId) inbox[id] = { ...entry, peerOnline: online, peer: { ...entry.peer, lastSeenAt } };
     }
     this.set({ inbox });
+  }
+
+  private applyTyping({ conversationId, deviceId, isTyping }: TypingChange): void {
+    if (deviceId === this.deviceId) return; // this side's own news, from another of its tabs
+    if (!isTyping) return this.clearPeerTyping(conversationId);
+    clearTimeout(this.peerTypingTimers.get(conversationId));
+    this.peerTypingTimers.set(conversationId, setTimeout(() => this.clearPeerTyping(conversationId), TYPING_EXPIRY_MS));
+    if (!this.state.peerTyping[conversationId]) this.set({ peerTyping: { ...this.state.peerTyping, [conversationId]: true } });
+  }
+
+  private clearPeerTyping(conversationId: string): void {
+    clearTimeout(this.peerTypingTimers.get(conversationId));
+    this.peerTypingTimers.delete(conversationId);
+    if (!this.state.peerTyping[conversationId]) return;
+    const { [conversationId]: _, ...rest } = this.state.peerTyping;
+    this.set({ peerTyping: rest });
+  }
+
+  private applyStatus({ conversationId, status }: ConversationStatusChange): void {
+    const summary = this.state.inbox[conversationId];
+    if (summary && summary.status !== status) this.set({ inbox: { ...this.state.inbox, [conversationId]: { ...summary, status } } });
   }
 
   private async fetchSummary(conversationId: string): Promise<void> {

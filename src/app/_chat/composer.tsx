@@ -4,13 +4,13 @@ import { useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEve
 import { PaperclipIcon } from "./attachment.tsx";
 import { ACCEPTED_TYPES } from "./upload-file.ts";
 
-type Props = { onSend: (body: string) => void; onAttach: (files: File[]) => void; placeholder: string };
+type Props = { onSend: (body: string) => void; onAttach: (files: File[]) => void; onTyping?: (isTyping: boolean) => void; placeholder: string };
 
 /**
  * A message box: Enter sends, Shift+Enter breaks the line. Sending works offline too (the outbox waits).
  * Files come in by the paperclip button or by pasting (a screenshot from the clipboard); each is sent at once.
  */
-export function Composer({ onSend, onAttach, placeholder }: Props) {
+export function Composer({ onSend, onAttach, onTyping, placeholder }: Props) {
   const [body, setBody] = useState("");
   const picker = useRef<HTMLInputElement>(null);
   const submit = (event?: FormEvent) => {
@@ -59,7 +59,10 @@ export function Composer({ onSend, onAttach, placeholder }: Props) {
         value={body}
         maxLength={4000}
         placeholder={placeholder}
-        onChange={(event) => setBody(event.target.value)}
+        onChange={(event) => {
+          setBody(event.target.value);
+          onTyping?.(event.target.value.trim() !== ""); // emptying the box counts as having stopped
+        }}
         onKeyDown={onKeyDown}
         onPaste={onPaste}
         className="max-h-32 min-h-10 min-w-0 flex-1 resize-none rounded-xl border border-slate-300 px-3 py-2 text-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100"

@@ -31,7 +31,17 @@ export function ConversationView({ client, state, conversationId, peerLastReadSe
         onDismissUpload={(id) => client.dismissUpload(id)}
         onDiscard={(clientMsgId) => client.discard(clientMsgId)}
       />
-      <Composer placeholder={placeholder} onSend={(body) => client.send(conversationId, body)} onAttach={sendFiles} />
+      {state.peerTyping[conversationId] && (
+        <p role="status" className="px-4 pb-1 text-xs italic text-slate-500">
+          {peerLabel} is typing…
+        </p>
+      )}
+      <Composer
+        placeholder={placeholder}
+        onSend={(body) => client.send(conversationId, body)}
+        onAttach={sendFiles}
+        onTyping={(isTyping) => client.setTyping(conversationId, isTyping)}
+      />
     </FileDropZone>
   );
 }

@@ -54,6 +54,7 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
                 <OnlineDot online={current.peerOnline} />
                 <h2 className="font-semibold">{current.peer.label}</h2>
                 <span className="text-xs text-slate-500">{current.peerOnline ? "Online" : `Last seen ${new Date(current.peer.lastSeenAt).toLocaleString()}`}</span>
+                <StatusButton key={current.id} status={current.status} onChange={(status) => client.setStatus(current.id, status)} />
               </div>
               <ConversationView
                 key={current.id}
@@ -93,7 +94,10 @@ function InboxRow({ entry, isSelected, onOpen }: { entry: InboxEntry; isSelected
         </span>
         <span className="min-w-0 flex-1">
           <span className="flex items-baseline justify-between gap-2">
-            <span className="truncate text-sm font-semibold">{entry.peer.label}</span>
+            <span className="flex min-w-0 items-center gap-1.5">
+              <span className="truncate text-sm font-semibold">{entry.peer.label}</span>
+              {entry.status === "resolved" && <span className="shrink-0 rounded-full bg-slate-100 px-1.5 py-px text-[10px] font-semibold uppercase tracking-wide text-slate-600">Resolved</span>}
+            </span>
             <time className="shrink-0 text-xs text-slate-500">{time}</time>
           </span>
           <span className="mt-0.5 flex items-center justify-between gap-2">
@@ -107,6 +111,34 @@ function InboxRow({ entry, isSelected, onOpen }: { entry: InboxEntry; isSelected
         </span>
       </button>
     </li>
+  );
+}
+
+/** Resolve an open conversation, or reopen a resolved one; a refusal (say, while offline) is shown beside it. */
+function StatusButton({ status, onChange }: { status: "open" | "resolved"; onChange: (status: "open" | "resolved") => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const next = status === "open" ? "resolved" : "open";
+  const click = () => {
+    setBusy(true);
+    setError(null);
+    onChange(next)
+      .catch((err: Error) => setError(err.message))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <span className="ml-auto flex items-center gap-2">
+      {error && <span role="alert" className="text-xs text-red-600">Not saved: {error}</span>}
+      {status === "resolved" && <span className="text-xs font-medium text-slate-500">Resolved</span>}
+      <button
+        type="button"
+        onClick={click}
+        disabled={busy}
+        className="rounded-lg border border-slate-300 px-3 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 disabled:opacity-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
+      >
+        {status === "open" ? "Resolve" : "Reopen"}
+      </button>
+    </span>
   );
 }
 

@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { findVisibleConversation } from "../../../core/conversations/find-visible-conversation.ts";
+import { conversationIdSchema } from "../../../core/ids.ts";
+import { defineHandler } from "../define-handler.ts";
+import { rooms } from "../rooms.ts";
+
+const typingSchema = z.object({ conversationId: conversationIdSchema, isTyping: z.boolean() });
+
+/** Ephemeral: nothing is stored. The peer clears a "true" on its own after a few seconds, so a lost "false" is harmless. */
+export const typingSet = defineHandler(typingSchema, async ({ conversationId, isTyping }, { db, socket }) => {
+  const { deviceId } = socket.data.actor;
+  await findVisibleConversation(db, conversationId, socket.data.actor);
+  socket.to(rooms.conversation(conversationId)).emit("typing:changed", { conversationId, deviceId, isTyping });
+  return { conversationId, isTyping };
+});
