@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
 import { adminQuery, databaseUrl as databaseUrlOf, dropDatabase } from "../integration/postgres.ts";
+import { pollUntil } from "../support/poll.ts";
 import { hostSite, signUpAgent } from "./support.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -101,20 +102,20 @@ function getJson(url: string): Promise<{ status: number; body: Record<string, un
 
 /** Polls `url` until it is healthy with the database and Redis up; fails at once (with its output) if `proc` exits. */
 async function waitHealthy(proc: Proc, url: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
   let last = "no answer yet";
-  while (Date.now() < deadline) {
+  const probe = async () => {
     if (!isRunning(proc)) throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before it was healthy:\n${outputOf(proc)}`);
     try {
       const { status, body } = await getJson(url);
-      if (status === 200 && body.database === "up" && body.redis === "up") return;
+      if (status === 200 && body.database === "up" && body.redis === "up") return true;
       last = `${status} ${JSON.stringify(body)}`;
     } catch (err) {
       last = String(err);
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${proc.name} not healthy at ${url} after ${timeoutMs} ms (last: ${last}):\n${outputOf(proc)}`);
+    return undefined;
+  };
+  const onTimeout = () => new Error(`${proc.name} not healthy at ${url} after ${timeoutMs} ms (last: ${last}):\n${outputOf(proc)}`);
+  await pollUntil(probe, { timeoutMs, intervalMs: 250, onTimeout });
 }
 
 /** How many ESTABLISHED TCP connections have `port` as their local port, i.e. are held open by the node listening there. */

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { io } from "socket.io-client";
+import { pollUntil } from "../support/poll.ts";
 import { afterAll } from "vitest";
 import type { AckResult, MessageView, SyncPage } from "../../src/server/socket/contract.ts";
 import { createTestDatabase, TEST_SECRET, type TestSocket } from "./support.ts";
@@ -171,19 +172,18 @@ export class NodeProcess extends Proc {
    * a node notices only when asked). Answers and connection failures before that are not errors.
    */
   async healthBecomes(status: number, timeoutMs = 10_000): Promise<Health> {
-    const deadline = Date.now() + timeoutMs;
     let last: Health | string = "no answer yet";
-    while (Date.now() < deadline) {
+    const probe = async () => {
       try {
-        const health = await this.health();
-        if (health.status === status) return health;
-        last = health;
+        last = await this.health();
+        return last.status === status ? last : undefined;
       } catch (err) {
         last = String(err);
+        return undefined;
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${this.name}: /api/health did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    };
+    const onTimeout = () => new Error(`${this.name}: /api/health did not answer ${status} within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    return pollUntil(probe, { timeoutMs, intervalMs: 100, onTimeout });
   }
 }
 

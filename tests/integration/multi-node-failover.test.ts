@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createDb, type Db } from "../../src/core/db.ts";
 import { ChatClient, useCluster, within, type NodeProcess } from "./cluster.ts";
+import { pollUntil } from "../support/poll.ts";
 import { identifyVisitor, seedAgent } from "./support.ts";
 
 const cluster = useCluster();
@@ -118,13 +119,11 @@ describe("a node that dies", () => {
 
 /** There is no event for "a query is waiting for a lock": ask PostgreSQL until one is (bounded). */
 async function untilSomeoneWaitsForALock(client: pg.Client, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const probe = async () => {
     const { rows } = await client.query<{ waiting: number }>(
       `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
     );
-    if (rows[0].waiting > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no query waited for the lock within ${timeoutMs} ms`);
+    return rows[0].waiting > 0 ? true : undefined;
+  };
+  await pollUntil(probe, { timeoutMs, intervalMs: 20, onTimeout: () => new Error(`no query waited for the lock within ${timeoutMs} ms`) });
 }
