@@ -62,8 +62,13 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   if (redis) io.adapter(redis.adapter);
 
   io.use((socket, done) => {
+    // One error shape for every refusal, as in acks: the client reads err.data.code (and retriable).
+    const refuse = (err: unknown) => {
+      const error = toWireError(err, log);
+      done(Object.assign(new Error(error.message), { data: error }));
+    };
     // A node on its way down takes no new sockets; the client retries and the balancer sends it elsewhere.
-    if (isShuttingDown) return done(Object.assign(new Error("server is shutting down"), { data: { code: "UNAVAILABLE", message: "server is shutting down", retriable: true } }));
+    if (isShuttingDown) return refuse(new ChatError("UNAVAILABLE", "server is shutting down"));
     const { token, page } = socket.handshake.auth;
     authenticate({ token, page, cookie: socket.handshake.headers.cookie }, db, config.AUTH_SECRET)
       .then(async (actor) => {
@@ -74,10 +79,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
         if (actor.kind === "visitor" && actor.verified) socket.join(rooms.verifiedVisitors(actor.verified.agentDeviceId));
         done();
       })
-      .catch((err: unknown) => {
-        const error = err instanceof ChatError ? { code: err.code, message: err.message } : toWireError(err, log);
-        done(Object.assign(new Error(error.message), { data: error })); // the client reads err.data.code
-      });
+      .catch(refuse);
   });
 
   io.on("connection", (socket) => {
