@@ -41,7 +41,15 @@ export type VisitorSession = {
  * or a new one. Also makes sure the conversation row exists, so both sides can sync it; inboxes list
  * only conversations with a message, so a visitor who never writes leaves no ghost behind.
  */
-export async function identifyVisitor(db: Db, input: IdentifyVisitorInput, meta: RequestMeta, tokens: VisitorTokenOptions): Promise<VisitorSession> {
+export async function identifyVisitor(
+  db: Db,
+  input: IdentifyVisitorInput,
+  meta: RequestMeta,
+  tokens: VisitorTokenOptions,
+  // Runs just before a new anonymous visitor is made, and only then (the edge's per-address limit):
+  // returning visitors and verified users never reach it, whatever their token looks like.
+  { beforeNewVisitor = async () => undefined }: { beforeNewVisitor?: () => Promise<void> } = {},
+): Promise<VisitorSession> {
   const agent = await db.agent.findUnique({ where: { deviceId: input.agentId }, select: { id: true, deviceId: true, name: true, allowedOrigins: true, identitySecret: true } });
   if (!agent) throw new ChatError("NOT_FOUND", "no such agent: check the data-agent attribute of the widget snippet");
   const origin = originOf(input.page);
@@ -50,10 +58,14 @@ export async function identifyVisitor(db: Db, input: IdentifyVisitorInput, meta:
   }
 
   const newVisitor: NewVisitorMeta = { userAgent: meta.userAgent?.slice(0, 512), ip: meta.ip, referrer: input.referrer ?? input.page };
+  const newAnonymousVisitor = async () => {
+    await beforeNewVisitor();
+    return anonymousVisitor(db, newVisitor);
+  };
   const visitor =
     input.userId !== undefined
       ? await verifiedVisitor(db, agent.id, provenUserId(agent.identitySecret, input.userId, input.userHash), newVisitor)
-      : ((await renewableVisitor(db, input.token, tokens)) ?? (await anonymousVisitor(db, newVisitor)));
+      : ((await renewableVisitor(db, input.token, tokens)) ?? (await newAnonymousVisitor()));
 
   const conversationId = conversationIdOf(visitor.id, agent.deviceId);
   const { count } = await db.conversation.createMany({

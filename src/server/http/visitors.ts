@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../core/db.ts";
 import { identifyVisitor, identifyVisitorSchema } from "../../core/visitors/identify-visitor.ts";
-import { limitNewVisitors } from "../limits/new-visitor-limit.ts";
 import type { Limits } from "../limits/limits.ts";
 import type { Logger } from "../log.ts";
 import { rooms } from "../socket/rooms.ts";
@@ -22,8 +21,9 @@ export function visitors(req: IncomingMessage, res: ServerResponse, { db, io, co
     const input = await readJson(req, identifyVisitorSchema);
     const meta = { userAgent: req.headers["user-agent"], ip: clientAddress(req, config.TRUST_PROXY) };
     const tokens = { secret: config.AUTH_SECRET, ttlSeconds: config.VISITOR_TOKEN_TTL_SECONDS, renewSeconds: config.VISITOR_TOKEN_RENEW_SECONDS };
-    await limitNewVisitors(limits, meta.ip, input, tokens);
-    const session = await identifyVisitor(db, input, meta, tokens);
+    // Only a request that makes a new anonymous visitor (a device and a conversation) counts against its address.
+    const beforeNewVisitor = async () => (meta.ip ? limits.enforce("visitors", meta.ip) : undefined);
+    const session = await identifyVisitor(db, input, meta, tokens, { beforeNewVisitor });
     if (session.isNewConversation) {
       // Both sides' open tabs join the new room now, so its first message reaches them live.
       const room = rooms.conversation(session.conversationId);
