@@ -57,6 +57,15 @@ describe("message:send", () => {
   });
 });
 
+describe("the body's length", () => {
+  it("counts UTF-16 units as the protocol says, so 2,000 emoji fit and 2,001 do not", async () => {
+    const c = await openChat(server, track);
+    expect(unwrap(await send(c.visitorTab, c.conversationId, "😀".repeat(2000))).message.body).toHaveLength(4000);
+    expect(await send(c.visitorTab, c.conversationId, "😀".repeat(2001))).toMatchObject({ ok: false, error: { code: "BAD_INPUT" } });
+    expect(await messagesOf(c.conversationId)).toHaveLength(1);
+  });
+});
+
 describe("resending with the same clientMsgId", () => {
   it("returns the stored message instead of storing it twice", async () => {
     const c = await openChat(server, track);

@@ -14,7 +14,14 @@ export const sendMessageSchema = z
     clientMsgId: z.uuid(),
     // With an upload the body is its caption, and may be empty.
     // PostgreSQL text cannot hold U+0000: refused here as bad input rather than failing the insert as INTERNAL.
-    body: z.string().trim().max(MAX_BODY_LENGTH).refine((body) => !body.includes("\0"), "must not contain NUL (U+0000) characters").default(""),
+    // Zod's max() counts code points; the contract (docs/protocol.md) counts UTF-16 units, as JavaScript's length and a
+    // textarea's maxLength do, so an emoji counts as two here as it does in every client.
+    body: z
+      .string()
+      .trim()
+      .refine((body) => body.length <= MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`)
+      .refine((body) => !body.includes("\0"), "must not contain NUL (U+0000) characters")
+      .default(""),
     uploadId: z.uuid().transform((id) => id.toLowerCase()).optional(),
   })
   .refine((input) => input.body !== "" || input.uploadId !== undefined, { message: "message is empty", path: ["body"] });
