@@ -2,8 +2,9 @@ import { defineConfig } from "@playwright/test";
 
 // The app under test is the production build on the embedded defaults (PGlite in a fresh data
 // directory), exactly what `npm start` gives a newcomer; scripts/test.mjs builds it first.
-export const E2E_PORT = 3100;
-const dataDir = "test-results/e2e-data";
+// E2E_PORT lets two checkouts run their suites side by side (tests/e2e/load-balancer.spec.ts has fixed ports of its own).
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+const dataDir = `test-results/e2e-data-${E2E_PORT}`;
 
 export default defineConfig({
   testDir: "tests/e2e",

@@ -10,6 +10,7 @@ export const ERROR_CODES = [
   "INTERNAL",
   "UNSUPPORTED_MEDIA_TYPE",
   "PAYLOAD_TOO_LARGE",
+  "BLOCKED",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -16,6 +16,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
+  BLOCKED: 403,
 };
 
 // Connection-level failures of PostgreSQL (and the pool): the same request will work once the database is back.

@@ -22,8 +22,8 @@ function row(overrides: Partial<Row> = {}): Row {
     lastSeq: 5,
     lastMessageAt: t(5),
     createdAt: t(0),
-    visitor: { id: visitorId, kind: "VISITOR", label: "Calm Otter 42", createdAt: t(0), lastSeenAt: t(4), userAgent: null, ip: null, referrer: null, externalUserId: null, identityAgentId: null },
-    agent: { id: agentId, kind: "AGENT", label: "device label", createdAt: t(0), lastSeenAt: t(3), userAgent: null, ip: null, referrer: null, externalUserId: null, identityAgentId: null, agent: { name: "Ada" } },
+    visitor: { id: visitorId, kind: "VISITOR", label: "Calm Otter 42", createdAt: t(0), lastSeenAt: t(4), userAgent: null, ip: null, referrer: null, currentPage: null, timezone: null, locale: null, name: null, email: null, attributes: {}, externalUserId: null, identityAgentId: null },
+    agent: { id: agentId, kind: "AGENT", label: "device label", createdAt: t(0), lastSeenAt: t(3), userAgent: null, ip: null, referrer: null, currentPage: null, timezone: null, locale: null, name: null, email: null, attributes: {}, externalUserId: null, identityAgentId: null, agent: { name: "Ada" } },
     readStates: [
       { conversationId, deviceId: visitorId, lastReadSeq: 2, updatedAt: t(2) },
       { conversationId, deviceId: agentId, lastReadSeq: 5, updatedAt: t(5) },

@@ -54,7 +54,7 @@ const TYPING_EXPIRY_MS = 6000; // a peer's "typing" without news for this long i
 // Codes after which the same send can succeed later; anything else will fail the same way again.
 const RETRIABLE = new Set(["UNAVAILABLE", "RATE_LIMITED", "TIMEOUT", "DISCONNECTED"]);
 
-class AckError extends Error {
+export class AckError extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
   }
@@ -446,7 +446,8 @@ export class ChatClient {
     return contiguousSeq(this.state.messages[conversationId] ?? []);
   }
 
-  private async request<E extends keyof ClientToServerEvents>(
+  /** One request of the protocol, answered by its ack: the data, or an AckError with the error's code. */
+  async request<E extends keyof ClientToServerEvents>(
     event: E,
     input: Parameters<ClientToServerEvents[E]>[0],
   ): Promise<AckData<ClientToServerEvents[E]>> {
