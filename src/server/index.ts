@@ -15,6 +15,7 @@ import { restrictFraming } from "./http/frame-ancestors.ts";
 import { health } from "./http/health.ts";
 import { sendJson } from "./http/respond.ts";
 import { getUpload, postUpload, type UploadDeps } from "./http/uploads.ts";
+import { deleteAvatar, getAvatar, postAvatar } from "./http/agent-avatar.ts";
 import { Inflight } from "./inflight.ts";
 import { createLimits, type Limits } from "./limits/limits.ts";
 import { visitors } from "./http/visitors.ts";
@@ -23,6 +24,7 @@ import type { RedisLink } from "./redis/redis-link.ts";
 import { toWireError } from "./reply.ts";
 import { authenticate } from "./socket/authenticate.ts";
 import { agentGetSettings, agentUpdateSettings } from "./socket/handlers/agent-settings.ts";
+import { cannedDelete, cannedList, cannedSave } from "./socket/handlers/canned.ts";
 import { conversationGet } from "./socket/handlers/conversation-get.ts";
 import { conversationList } from "./socket/handlers/conversation-list.ts";
 import { conversationMarkRead } from "./socket/handlers/conversation-mark-read.ts";
@@ -38,6 +40,7 @@ import type { ChatServer, SocketCtx } from "./socket/types.ts";
 
 export const SOCKET_PATH = "/socket.io/";
 const UPLOAD_PATH = /^\/api\/uploads\/([^/]+)(\/thumbnail)?\/?$/;
+const AVATAR_PATH = /^\/api\/agents\/([^/]+)\/avatar\/?$/;
 
 export type Next = {
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -96,6 +99,9 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     socket.on("typing:set", typingSet(ctx));
     socket.on("agent:get-settings", agentGetSettings(ctx));
     socket.on("agent:update-settings", agentUpdateSettings(ctx));
+    socket.on("canned:list", cannedList(ctx));
+    socket.on("canned:save", cannedSave(ctx));
+    socket.on("canned:delete", cannedDelete(ctx));
   });
 
   // Signing out (in the Next.js half) deletes the session row; its sockets go at once, not at their next request.
@@ -123,6 +129,10 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     if (path === "/api/health" && req.method === "GET") return health(res, db, redis, isShuttingDown);
     if (path === "/api/visitors" && req.method === "POST") return visitors(req, res, { db, io, config, limits, log: requestLog });
     if (path === "/api/uploads" && req.method === "POST") return inflight.track(postUpload(req, res, { ...uploads, log: requestLog }));
+    if (path === "/api/agents/avatar" && req.method === "POST") return inflight.track(postAvatar(req, res, { ...uploads, log: requestLog }));
+    if (path === "/api/agents/avatar" && req.method === "DELETE") return inflight.track(deleteAvatar(req, res, { ...uploads, log: requestLog }));
+    const avatar = AVATAR_PATH.exec(path);
+    if (avatar && (req.method === "GET" || req.method === "HEAD")) return getAvatar(req, res, avatar[1]!, { ...uploads, log: requestLog });
     const served = UPLOAD_PATH.exec(path);
     if (served && (req.method === "GET" || req.method === "HEAD")) return getUpload(req, res, served[1]!, served[2] ? "thumbnail" : "original", { ...uploads, log: requestLog });
     // The visitor window may be framed only by its agent's allowed origins (/im.html is its old name).
