@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import type { AckResult } from "../../src/server/socket/contract.ts";
+import type { AckResult, AgentSettings } from "../../src/server/socket/contract.ts";
 import { ACK_TIMEOUT_MS, connectAgent, openConversation, seedAgent, unwrap, useServer } from "./support.ts";
 import { filesIn, images, pdf } from "./uploads-support.ts";
 
@@ -57,7 +57,7 @@ describe("POST /api/agents/avatar", () => {
     const { avatarUrl } = unwrap((await postAvatar(agent.cookie, { bytes: await images.png() })).reply);
     const socket = await connectAgent(server.url, agent.cookie);
     track(socket);
-    const { settings } = unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("agent:get-settings", {}));
+    const { settings } = unwrap((await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("agent:get-settings", {})) as AckResult<{ settings: AgentSettings }>);
     expect(settings.avatarUrl).toBe(avatarUrl);
   });
 

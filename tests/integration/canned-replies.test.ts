@@ -14,8 +14,9 @@ async function agentSocket() {
 }
 
 const list = (socket: TestSocket) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck("canned:list", {}) as Promise<AckResult<{ replies: CannedReply[] }>>;
-const save = (socket: TestSocket, input: { id?: string; shortcut: string; body: string }) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck("canned:save", input);
-const remove = (socket: TestSocket, id: string) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck("canned:delete", { id });
+const save = (socket: TestSocket, input: { id?: string; shortcut: string; body: string }) =>
+  socket.timeout(ACK_TIMEOUT_MS).emitWithAck("canned:save", input) as Promise<AckResult<{ reply: CannedReply }>>;
+const remove = (socket: TestSocket, id: string) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck("canned:delete", { id }) as Promise<AckResult<{ id: string }>>;
 const codeOf = (result: AckResult<unknown>) => (result.ok ? "OK" : result.error.code);
 
 describe("canned replies: saving and listing", () => {
