@@ -1,9 +1,15 @@
+import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { translate } from "../../_i18n/locale.ts";
+import { authMessages } from "../../_i18n/messages/auth.ts";
+import { requestLocale } from "../../_i18n/server-locale.ts";
 import { currentAgent } from "../../auth.ts";
 import { signInAction } from "../actions.ts";
 import { AuthForm } from "../auth-form.tsx";
 
-export const metadata = { title: "Sign in · Parley" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: translate(authMessages, await requestLocale(), "signInTitle") };
+}
 
 export default async function SignInPage() {
   if (await currentAgent()) redirect("/admin");
