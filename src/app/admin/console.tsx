@@ -6,6 +6,7 @@ import { ConnectionBanner } from "../_chat/connection-banner.tsx";
 import { ConversationView } from "../_chat/conversation-view.tsx";
 import { useChatClient } from "../_chat/use-chat.ts";
 import { signOutAction } from "./actions.ts";
+import { Snippet } from "./snippet.tsx";
 
 type Agent = { deviceId: string; name: string; identifier: string };
 
@@ -155,33 +156,5 @@ function OnlineDot({ online }: { online: boolean }) {
       aria-label={online ? "online" : "offline"}
       className={`block h-2.5 w-2.5 rounded-full ring-2 ring-white ${online ? "bg-emerald-500" : "bg-slate-300"}`}
     />
-  );
-}
-
-function Snippet({ snippet, identitySecret }: { snippet: string; identitySecret: string }) {
-  const [copied, setCopied] = useState(false);
-  const copy = () => navigator.clipboard.writeText(snippet).then(() => setCopied(true), () => setCopied(false));
-  return (
-    <div className="border-t border-slate-200 p-4">
-      <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Your widget</h2>
-      <p className="mt-1 text-xs text-slate-600">Paste this into your website's HTML:</p>
-      <code aria-label="Embed snippet" className="mt-2 block break-all rounded-lg bg-slate-900 p-2 text-[11px] text-slate-100">
-        {snippet}
-      </code>
-      <button type="button" onClick={copy} className="mt-2 rounded-lg bg-slate-100 px-3 py-1 text-xs font-medium hover:bg-slate-200">
-        {copied ? "Copied" : "Copy snippet"}
-      </button>
-      <details className="mt-3 text-xs text-slate-600">
-        <summary className="cursor-pointer font-medium text-slate-700">Identity verification</summary>
-        <p className="mt-1">
-          Signed-in users of your site can keep one history on every device: add <code>data-user-id</code> and{" "}
-          <code>data-user-hash</code> to the snippet, where the hash is the hex HMAC-SHA256 of the user ID, computed on your server with
-          this secret. Never put the secret in a web page.
-        </p>
-        <code aria-label="Identity verification secret" className="mt-2 block break-all rounded-lg bg-slate-100 p-2 text-[11px] text-slate-800">
-          {identitySecret}
-        </code>
-      </details>
-    </div>
   );
 }
