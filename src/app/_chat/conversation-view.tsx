@@ -1,5 +1,6 @@
 "use client";
 
+import type { CannedReply } from "../../server/socket/contract.ts";
 import type { ChatClient, ChatState } from "./chat-client.ts";
 import { Composer } from "./composer.tsx";
 import { FileDropZone } from "./file-drop-zone.tsx";
@@ -13,10 +14,11 @@ type Props = {
   peerLabel: string;
   emptyText: string;
   placeholder: string;
+  cannedReplies?: readonly CannedReply[];
 };
 
 /** One open conversation, the same in the widget and the console: its log, its message box, and files dropped on either. */
-export function ConversationView({ client, state, conversationId, peerLastReadSeq, peerLabel, emptyText, placeholder }: Props) {
+export function ConversationView({ client, state, conversationId, peerLastReadSeq, peerLabel, emptyText, placeholder, cannedReplies }: Props) {
   const sendFiles = (files: File[]) => client.sendFiles(conversationId, files);
   return (
     <FileDropZone onFiles={sendFiles} className="flex min-h-0 flex-1 flex-col">
@@ -38,6 +40,7 @@ export function ConversationView({ client, state, conversationId, peerLastReadSe
       )}
       <Composer
         placeholder={placeholder}
+        cannedReplies={cannedReplies}
         onSend={(body) => client.send(conversationId, body)}
         onAttach={sendFiles}
         onTyping={(isTyping) => client.setTyping(conversationId, isTyping)}

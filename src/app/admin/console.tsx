@@ -6,6 +6,7 @@ import { ConnectionBanner } from "../_chat/connection-banner.tsx";
 import { ConversationView } from "../_chat/conversation-view.tsx";
 import { useChatClient } from "../_chat/use-chat.ts";
 import { signOutAction } from "./actions.ts";
+import { useCannedReplies } from "./canned-replies.ts";
 import { Snippet } from "./snippet.tsx";
 
 type Agent = { deviceId: string; name: string; identifier: string };
@@ -13,6 +14,7 @@ type Agent = { deviceId: string; name: string; identifier: string };
 /** The agent console: every visitor talking to this agent, live, and the open conversation. */
 export function Console({ agent, snippet, identitySecret }: { agent: Agent; snippet: string; identitySecret: string }) {
   const { client, state } = useChatClient(useMemo(() => ({ deviceId: agent.deviceId }), [agent.deviceId]));
+  const cannedReplies = useCannedReplies(client);
   const [selected, setSelected] = useState<string | null>(null);
   const inbox = useMemo(() => Object.values(state.inbox).sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt)), [state.inbox]);
   const totalUnread = inbox.reduce((sum, entry) => sum + entry.unread, 0);
@@ -66,6 +68,7 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
                 peerLabel={current.peer.label}
                 emptyText="No messages yet."
                 placeholder={`Reply to ${current.peer.label}…`}
+                cannedReplies={cannedReplies}
               />
             </>
           ) : (
