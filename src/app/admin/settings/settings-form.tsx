@@ -157,7 +157,7 @@ export function SettingsForm({ deviceId, initial, initialReplies, snippet }: Pro
                       const match = HEX.exec(hex);
                       edit(() => setDraft({ ...draft, hex, widget: match ? { ...draft.widget, color: `#${match[1]!.toLowerCase()}` } : draft.widget }));
                     }}
-                    className={`${inputClass} mt-0 w-32 font-mono`}
+                    className="block w-32 rounded-lg border border-slate-300 bg-white px-3 py-2 font-mono text-sm shadow-sm outline-none focus:border-brand-500 focus:ring-2 focus:ring-brand-100 aria-invalid:border-red-500"
                   />
                 </div>
                 {hexInvalid && <p className="mt-1 text-sm text-red-700">{t("hexInvalid")}</p>}
