@@ -67,11 +67,18 @@ describe("canned replies: saving and listing", () => {
     ["a blank body", { shortcut: "blank", body: "   " }],
     ["a body of 4,001 characters", { shortcut: "long", body: "a".repeat(4001) }],
     ["2,001 emoji (4,002 UTF-16 units)", { shortcut: "emoji", body: "😀".repeat(2001) }],
-    ["an unknown field", { shortcut: "x", body: "x", agentId: "someone" }],
   ])("refuses %s with BAD_INPUT and stores nothing", async (_name, input) => {
     const { socket } = await agentSocket();
     expect(codeOf((await emitAny(socket, "canned:save", input)) as AckResult<unknown>)).toBe("BAD_INPUT");
     expect(unwrap(await list(socket)).replies).toEqual([]);
+  });
+
+  it("ignores unknown fields, as every request does: another agent's ID changes nothing", async () => {
+    const { agent, socket } = await agentSocket();
+    const other = await seedAgent(server.db);
+    const result = (await emitAny(socket, "canned:save", { shortcut: "mine", body: "x", agentId: other.id })) as AckResult<{ reply: CannedReply }>;
+    expect(unwrap(result).reply.shortcut).toBe("mine");
+    expect(await server.db.cannedReply.findMany({ where: { shortcut: "mine" }, select: { agentId: true } })).toEqual([{ agentId: agent.id }]);
   });
 
   it("accepts a body of exactly 4,000 characters", async () => {

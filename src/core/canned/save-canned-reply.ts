@@ -20,8 +20,7 @@ export const saveCannedReplySchema = z
       .min(1, "must not be empty")
       .refine((body) => body.length <= MAX_CANNED_BODY_LENGTH, `must be at most ${MAX_CANNED_BODY_LENGTH} characters`)
       .refine((body) => !body.includes("\0"), "must not contain NUL (U+0000) characters"),
-  })
-  .strict();
+  });
 export type SaveCannedReplyInput = z.infer<typeof saveCannedReplySchema>;
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "P2002";

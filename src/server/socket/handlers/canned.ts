@@ -4,7 +4,7 @@ import { listCannedReplies } from "../../../core/canned/list-canned-replies.ts";
 import { saveCannedReply, saveCannedReplySchema } from "../../../core/canned/save-canned-reply.ts";
 import { defineHandler } from "../define-handler.ts";
 
-export const cannedList = defineHandler(z.object({}).strict().optional(), async (_input, { db, socket }) => ({ replies: await listCannedReplies(db, socket.data.actor) }));
+export const cannedList = defineHandler(z.object({}).optional(), async (_input, { db, socket }) => ({ replies: await listCannedReplies(db, socket.data.actor) }));
 
 export const cannedSave = defineHandler(saveCannedReplySchema, async (input, { db, socket }) => ({ reply: await saveCannedReply(db, input, socket.data.actor) }));
 
