@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type ReactNode } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 import type { ChatClient } from "../_chat/chat-client.ts";
 import { useLocale, useT } from "../_i18n/i18n-provider.tsx";
 import type { Locale } from "../_i18n/locale.ts";
@@ -75,13 +75,13 @@ function PanelBody({ client, entry, profile, error, now, onChange, t }: { client
           <h2 className="truncate font-semibold text-slate-900" title={profile.displayName}>
             {profile.displayName}
           </h2>
+          {profile.displayName !== profile.label && <p className="truncate text-xs text-slate-500">{profile.label}</p>}
           <p data-testid="visitor-presence" className="text-xs text-slate-600">
             {online ? t("online") : t("lastSeen", { time: formatDateTime(lastSeenAt, locale) })}
           </p>
         </div>
       </div>
-      <dl className="space-y-3 border-t border-slate-200 px-4 py-4 text-sm">
-        {profile.name && <Field label={t("name")}>{profile.name}</Field>}
+      <dl className="grid grid-cols-[6rem_minmax(0,1fr)] gap-x-3 gap-y-2.5 border-t border-slate-200 px-4 py-4 text-sm">
         {profile.email && (
           <Field label={t("email")}>
             <a className="break-all text-brand-700 underline-offset-2 hover:underline" href={`mailto:${encodeURIComponent(profile.email).replace("%40", "@")}`}>
@@ -96,32 +96,32 @@ function PanelBody({ client, entry, profile, error, now, onChange, t }: { client
             </span>
           </Field>
         )}
-        <Field label={t("localTime")}>{localTime(now, profile.timezone, locale) ?? t("unknown")}</Field>
+        <Field label={t("localTime")}>{localTime(now, profile.timezone, locale) ?? <Missing text={t("unknown")} />}</Field>
         <Field label={t("currentPage")}>
           <SafeLink url={profile.currentPage} fallback={t("unknown")} />
         </Field>
         <Field label={t("referrer")}>
           <SafeLink url={profile.referrer} fallback={t("none")} />
         </Field>
-        <Field label={t("browser")}>{profile.browser ?? t("unknown")}</Field>
-        <Field label={t("os")}>{[profile.os, deviceTypeName(profile.deviceType, t)].filter(Boolean).join(" · ") || t("unknown")}</Field>
+        <Field label={t("browser")}>{profile.browser ?? <Missing text={t("unknown")} />}</Field>
+        <Field label={t("os")}>{[profile.os, deviceTypeName(profile.deviceType, t)].filter(Boolean).join(" · ") || <Missing text={t("unknown")} />}</Field>
         {profile.locale && <Field label={t("language")}>{languageName(profile.locale, locale)}</Field>}
         <Field label={t("firstSeen")}>{formatDateTime(profile.firstSeenAt, locale)}</Field>
         <Field label={t("ip")}>
-          <span className="font-mono text-xs">{profile.ip ?? t("unknown")}</span>
+          {profile.ip ? <span className="font-mono text-xs">{profile.ip}</span> : <Missing text={t("unknown")} />}
         </Field>
       </dl>
       {attributes.length > 0 && (
         <section className="border-t border-slate-200 px-4 py-4">
           <h3 className="text-xs font-semibold uppercase tracking-wide text-slate-500">{t("attributes")}</h3>
-          <dl className="mt-2 space-y-1.5 text-sm">
+          <dl className="mt-2 grid grid-cols-[6rem_minmax(0,1fr)] gap-x-3 gap-y-1.5 text-sm">
             {attributes.map(([key, value]) => (
-              <div key={key} className="flex gap-2">
-                <dt className="w-28 shrink-0 truncate font-mono text-xs leading-5 text-slate-500" title={key}>
+              <Fragment key={key}>
+                <dt className="truncate pt-px font-mono text-xs leading-5 text-slate-500" title={key}>
                   {key}
                 </dt>
                 <dd className="min-w-0 break-words text-slate-900">{String(value)}</dd>
-              </div>
+              </Fragment>
             ))}
           </dl>
         </section>
@@ -131,12 +131,17 @@ function PanelBody({ client, entry, profile, error, now, onChange, t }: { client
   );
 }
 
+function Missing({ text }: { text: string }) {
+  return <span className="text-slate-500">{text}</span>;
+}
+
+/** One row of the panel's two-column list: the term and its value side by side. */
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div>
-      <dt className="text-xs font-medium text-slate-500">{label}</dt>
-      <dd className="mt-0.5 min-w-0 text-slate-900">{children}</dd>
-    </div>
+    <>
+      <dt className="pt-px text-xs leading-5 font-medium text-slate-500">{label}</dt>
+      <dd className="min-w-0 text-slate-900">{children}</dd>
+    </>
   );
 }
 
@@ -145,7 +150,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
  * the console does not rely on that), opened without handing this page to it.
  */
 function SafeLink({ url, fallback }: { url: string | null; fallback: string }) {
-  if (!url) return <span className="text-slate-500">{fallback}</span>;
+  if (!url) return <Missing text={fallback} />;
   let parsed: URL | null = null;
   try {
     parsed = new URL(url);

@@ -48,7 +48,7 @@ export function BlockControls({ client, profile, onChange }: { client: ChatClien
         <p className="mt-2 text-sm text-slate-600">{t("notBlocked")}</p>
       )}
       {isConfirming && !isBlocked ? (
-        <div role="group" aria-label={t("blockTitle")} className="mt-3 rounded-lg border border-slate-300 p-3">
+        <div role="group" aria-label={t("blockTitle")} ref={(node) => node?.scrollIntoView({ block: "nearest" })} className="mt-3 rounded-lg border border-slate-300 p-3">
           <p className="text-sm font-semibold text-slate-900">{t("blockTitle")}</p>
           <p className="mt-1 text-xs text-slate-600">{t("blockExplain")}</p>
           <label className="mt-3 flex items-start gap-2 text-sm text-slate-800">
