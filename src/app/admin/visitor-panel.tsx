@@ -7,6 +7,7 @@ import type { Locale } from "../_i18n/locale.ts";
 import { visitorMessages } from "../_i18n/messages/visitor.ts";
 import type { InboxEntry, VisitorProfile } from "../../server/socket/contract.ts";
 import { BlockControls } from "./visitor/block-controls.tsx";
+import { localTime, shownUrl, webUrl } from "./visitor/format.ts";
 import { useMinuteClock, useVisitorProfile } from "./visitor/use-visitor-profile.ts";
 
 type T = ReturnType<typeof useT<keyof (typeof visitorMessages)["en"]>>;
@@ -151,34 +152,17 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
  */
 function SafeLink({ url, fallback }: { url: string | null; fallback: string }) {
   if (!url) return <Missing text={fallback} />;
-  let parsed: URL | null = null;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = null;
-  }
-  if (!parsed || (parsed.protocol !== "https:" && parsed.protocol !== "http:")) return <span className="break-all">{url}</span>;
-  const shown = `${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}${parsed.search}`;
+  const parsed = webUrl(url);
+  if (!parsed) return <span className="break-all">{url}</span>;
   return (
     <a href={parsed.href} target="_blank" rel="noopener noreferrer nofollow" title={parsed.href} className="block truncate text-brand-700 underline-offset-2 hover:underline">
-      {shown}
+      {shownUrl(parsed)}
     </a>
   );
 }
 
 function formatDateTime(iso: string, locale: Locale): string {
   return new Date(iso).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" });
-}
-
-/** "Tue 21:05 (Asia/Shanghai)": the visitor's wall clock, from the time zone its browser reported. */
-function localTime(now: Date, timezone: string | null, locale: Locale): string | null {
-  if (!timezone) return null;
-  try {
-    const time = now.toLocaleString(locale, { timeZone: timezone, weekday: "short", hour: "2-digit", minute: "2-digit" });
-    return `${time} (${timezone})`;
-  } catch {
-    return null; // not a time zone this browser knows
-  }
 }
 
 function languageName(tag: string, locale: Locale): string {
