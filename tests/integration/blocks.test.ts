@@ -30,7 +30,8 @@ describe("visitor:block by device", () => {
   it("refuses the visitor's new messages and uploads with BLOCKED, keeps what it sent before, and unblocking lets it write again at once", async () => {
     const c = await openChat(server, track);
     const deviceId = c.visitor.visitor.deviceId;
-    const before = unwrap(await send(c.visitorTab, c.conversationId, "hello before the block")).message;
+    const beforeId = randomUUID();
+    const before = unwrap(await send(c.visitorTab, c.conversationId, "hello before the block", beforeId)).message;
     const otherAgentTab = await connectAgent(server.url, c.agent.cookie);
     track(otherAgentTab);
 
@@ -39,6 +40,8 @@ describe("visitor:block by device", () => {
     expect(heardElsewhere.blocked).toEqual({ device: true, ip: false });
 
     expect(await send(c.visitorTab, c.conversationId, "let me in")).toEqual(BLOCKED);
+    // A retry of a message stored before the block (its ack lost) is answered with that message, not refused.
+    expect(unwrap(await send(c.visitorTab, c.conversationId, "hello before the block", beforeId)).message.id).toBe(before.id);
     const refusedUpload = await upload(server.url, { token: c.visitor.token }, c.conversationId, { bytes: await images.png(), name: "a.png" });
     expect(refusedUpload.status).toBe(403);
     expect(refusedUpload.reply).toEqual(BLOCKED);
