@@ -8,6 +8,7 @@ import { useChatClient } from "../_chat/use-chat.ts";
 import { signOutAction } from "./actions.ts";
 import { useCannedReplies } from "./canned-replies.ts";
 import { Snippet } from "./snippet.tsx";
+import { VisitorPanel } from "./visitor-panel.tsx";
 
 type Agent = { deviceId: string; name: string; identifier: string };
 
@@ -75,6 +76,7 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
             <p className="m-auto text-sm text-slate-500">Pick a conversation on the left.</p>
           )}
         </section>
+        {current && client && <VisitorPanel client={client} entry={current} />}
       </div>
     </div>
   );
