@@ -29,7 +29,11 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
   const [filter, setFilter] = useState<InboxFilter>("all");
   const [search, setSearch] = useState("");
   const query = useSettled(search.trim(), SEARCH_SETTLE_MS);
-  const list = useInboxList(client, state, filter, query, selected);
+  // The row opened from this tab and search stays in it while it changes (read, resolved): it would be odd to
+  // see it vanish under the pointer. Another tab or search lists strictly by what it asks for.
+  const [kept, setKept] = useState<string | null>(null);
+  useEffect(() => setKept(null), [filter, query]);
+  const list = useInboxList(client, state, filter, query, kept);
 
   const totalUnread = useMemo(() => Object.values(state.inbox).reduce((sum, entry) => sum + entry.unread, 0), [state.inbox]);
   useEffect(() => {
@@ -39,6 +43,7 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
   const open = useCallback(
     (id: string) => {
       setSelected(id);
+      setKept(id);
       void client?.open(id);
     },
     [client],
