@@ -80,6 +80,7 @@ test("turning notifications on when the browser blocks them says so and stays of
   const { page } = await signUpAgent(browser);
   await recordAlerts(page, "denied");
   await page.reload();
+  await expect(page.getByRole("status").filter({ hasText: "No conversations yet." })).toBeVisible();
   await page.getByRole("button", { name: /^Notifications and sound/ }).click();
   const notifySwitch = page.getByRole("switch", { name: "Show a notification" });
   await notifySwitch.click();
@@ -165,7 +166,7 @@ test("the inbox pages in older conversations as the list scrolls, without duplic
   await inboxRows(page).last().scrollIntoViewIfNeeded();
   await expect(inboxRows(page)).toHaveCount(55);
   await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
-  const numbers = (await inboxRows(page).allTextContents()).map((text) => Number(/Message number (\d+)/.exec(text)?.[1]));
+  const numbers = (await inboxRows(page).getByText(/^Message number \d+$/).allTextContents()).map((text) => Number(text.slice("Message number ".length)));
   expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 55 }, (_, i) => i));
 
   // A search with more results than a page pages too, here by the button.

@@ -5,7 +5,7 @@ import { z } from "zod";
  * Opaque to clients (base64url). The time travels as whole milliseconds since the epoch, the column's
  * own precision, so it compares exactly and never passes through a time zone.
  */
-export type InboxCursor = { atMs: bigint; id: string };
+type InboxCursor = { atMs: bigint; id: string };
 
 const SHAPE = /^(\d{1,15})\.([0-9a-f]{64})$/;
 

@@ -8,7 +8,7 @@ import { findVisibleConversation } from "./find-visible-conversation.ts";
 import { summaryInclude, toSummary, type ConversationSummary } from "./conversation-summary.ts";
 import { containsPattern, encodeInboxCursor, inboxCursorSchema } from "./inbox-cursor.ts";
 
-export const INBOX_FILTERS = ["all", "open", "resolved", "unread", "online"] as const;
+const INBOX_FILTERS = ["all", "open", "resolved", "unread", "online"] as const;
 
 export const listConversationsSchema = z
   .object({
@@ -21,8 +21,8 @@ export const listConversationsSchema = z
 export type ListConversationsInput = z.infer<typeof listConversationsSchema>;
 
 /** `match`: with a query, the newest message of the conversation whose text contains it. */
-export type ListedConversation = ConversationSummary & { match?: { seq: number; body: string } };
-export type ConversationPage = { conversations: ListedConversation[]; nextCursor: string | null };
+type ListedConversation = ConversationSummary & { match?: { seq: number; body: string } };
+type ConversationPage = { conversations: ListedConversation[]; nextCursor: string | null };
 
 type Row = { id: string; atMs: bigint; matchSeq: number | null; matchBody: string | null };
 

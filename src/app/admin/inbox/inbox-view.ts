@@ -23,10 +23,10 @@ export function addPage(loaded: LoadedPages, page: { conversations: readonly Inb
 }
 
 /** Newest activity first, the id breaking ties, exactly as the server orders pages. */
-export const byActivity = (a: InboxEntry, b: InboxEntry) => b.lastMessageAt.localeCompare(a.lastMessageAt) || b.id.localeCompare(a.id);
+const byActivity = (a: InboxEntry, b: InboxEntry) => b.lastMessageAt.localeCompare(a.lastMessageAt) || b.id.localeCompare(a.id);
 
 /** Whether an entry, as it is now, belongs under a filter tab. */
-export function passesFilter(entry: InboxEntry, filter: InboxFilter): boolean {
+function passesFilter(entry: InboxEntry, filter: InboxFilter): boolean {
   switch (filter) {
     case "all":
       return true;
