@@ -43,7 +43,7 @@ export async function listConversations(db: Db, input: ListConversationsInput, a
   if (input.filter === "online") {
     const online = await onlinePeers(db, ownSide, peerColumn, presence);
     if (!online.length) return { conversations: [], nextCursor: null };
-    conditions.push(Prisma.sql`${peerColumn} IN (${Prisma.join(online)})`);
+    conditions.push(Prisma.sql`${peerColumn} = ANY(${online}::text[])`); // one array parameter, however many are online
   }
   const pattern = input.query ? containsPattern(input.query) : null;
   if (pattern) conditions.push(Prisma.sql`(v.label ILIKE ${pattern} ESCAPE '\\' OR v.name ILIKE ${pattern} ESCAPE '\\' OR v.email ILIKE ${pattern} ESCAPE '\\' OR m.seq IS NOT NULL)`);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, type KeyboardEvent } from "react";
 import type { InboxFilter } from "../../../server/socket/contract.ts";
 import { useT } from "../../_i18n/i18n-provider.tsx";
 import { consoleMessages } from "../../_i18n/messages/console.ts";
@@ -34,6 +34,7 @@ export function InboxPanel({ list, filter, onFilter, search, onSearch, query, se
   const t = useT(consoleMessages);
   const scroller = useRef<HTMLDivElement>(null);
   const sentinel = useRef<HTMLDivElement>(null);
+  const panelId = useId();
   const { loadMore, hasMore } = list;
 
   // Near the bottom of the list, the next page comes by itself; the button stays for keyboards and old browsers.
@@ -102,6 +103,7 @@ export function InboxPanel({ list, filter, onFilter, search, onSearch, query, se
               role="tab"
               data-filter={value}
               aria-selected={filter === value}
+              aria-controls={panelId}
               tabIndex={filter === value ? 0 : -1}
               onClick={() => onFilter(value)}
               className={`shrink-0 rounded-full px-2.5 py-1 text-xs font-medium focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-brand-600 ${filter === value ? "bg-brand-600 text-white" : "bg-slate-100 text-slate-700 hover:bg-slate-200"}`}
@@ -111,7 +113,7 @@ export function InboxPanel({ list, filter, onFilter, search, onSearch, query, se
           ))}
         </div>
       </div>
-      <div ref={scroller} role="tabpanel" aria-label={t(FILTERS.find(([value]) => value === filter)![1])} aria-busy={list.isLoading || list.isLoadingMore} className="min-h-0 flex-1 overflow-y-auto">
+      <div ref={scroller} id={panelId} role="tabpanel" aria-label={t(FILTERS.find(([value]) => value === filter)![1])} aria-busy={list.isLoading || list.isLoadingMore} className="min-h-0 flex-1 overflow-y-auto">
         {!isEmpty && (
           <ul onKeyDown={onRowKey}>
             {list.rows.map((entry) => (
