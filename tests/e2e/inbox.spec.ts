@@ -26,7 +26,12 @@ async function consoleWith(browser: Parameters<typeof signUpAgent>[0], messages:
 test("the page title counts unread visitor messages", async ({ browser }) => {
   const { page, visitors: [first, second] } = await consoleWith(browser, [["Hi", "Anyone there?"], ["Hello"]]);
   await expect(page).toHaveTitle("(3) Inbox · Parley");
-  await rowOf(page, first!).click();
+  // By keyboard: the arrow keys walk the rows, Enter opens one.
+  await rowOf(page, second!).focus();
+  await page.keyboard.press("ArrowDown");
+  await expect(rowOf(page, first!)).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(conversation(page).getByRole("heading", { name: first!.label })).toBeVisible();
   await expect(page).toHaveTitle("(1) Inbox · Parley");
   await second!.say("Still waiting");
   await expect(page).toHaveTitle("(2) Inbox · Parley");
