@@ -187,7 +187,7 @@ const models: Record<string, Model> = {
     payload: () => payloadOf({ limit: numberish }),
     check: (payload, answer) => {
       const input = overTheWire(payload);
-      const isValid = input === null || (isObject(input) && (input.limit === undefined || isInt(input.limit, 1, 500)));
+      const isValid = input === null || (isObject(input) && (input.limit === undefined || isInt(input.limit, 1, 100)));
       if (!isValid) return void expect(answer).toEqual(failure("BAD_INPUT"));
       expect(answer.ok).toBe(true);
       expect((answer as unknown as { data: { conversations: Array<{ id: string }> } }).data.conversations.map((entry) => entry.id)).toEqual([fuzzer.conversationId]);

@@ -171,6 +171,6 @@ describe("a revoked agent session", () => {
     await revokeAgentSession(server.db, agent.sessionToken);
     await cut;
     expect(otherTab.connected).toBe(true);
-    expect(unwrap(await listConversations(otherTab))).toEqual({ conversations: [] });
+    expect(unwrap(await listConversations(otherTab))).toEqual({ conversations: [], nextCursor: null });
   });
 });

@@ -201,7 +201,7 @@ export const send = (socket: TestSocket, conversationId: string, body: string, c
   socket.timeout(timeoutMs).emitWithAck("message:send", { conversationId, clientMsgId, body });
 
 /** conversation:list; its optional input leaves socket.io's types unable to infer the ack, hence the annotation. */
-export const listConversations = (socket: TestSocket): Promise<AckResult<{ conversations: InboxEntry[] }>> =>
+export const listConversations = (socket: TestSocket): Promise<AckResult<{ conversations: InboxEntry[]; nextCursor: string | null }>> =>
   socket.timeout(ACK_TIMEOUT_MS).emitWithAck("conversation:list", {});
 
 /** The data of a successful ack; a failed one fails the test with its code. */

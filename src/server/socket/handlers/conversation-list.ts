@@ -2,7 +2,7 @@ import { listConversations, listConversationsSchema } from "../../../core/conver
 import { defineHandler } from "../define-handler.ts";
 
 export const conversationList = defineHandler(listConversationsSchema, async (input, { db, socket, presence }) => {
-  const conversations = await listConversations(db, input, socket.data.actor);
+  const { conversations, nextCursor } = await listConversations(db, input, socket.data.actor, presence);
   const online = await presence.onlineAmong(conversations.map((summary) => summary.peer.deviceId));
-  return { conversations: conversations.map((summary) => ({ ...summary, peerOnline: online.has(summary.peer.deviceId) })) };
+  return { conversations: conversations.map((summary) => ({ ...summary, peerOnline: online.has(summary.peer.deviceId) })), nextCursor };
 });
