@@ -10,6 +10,7 @@ import type { Presence } from "../core/presence/presence.ts";
 import type { FileStore } from "../core/uploads/file-store.ts";
 import { PresenceTracker } from "../core/presence/presence-tracker.ts";
 import { onSessionRevoked } from "../core/sessions/agent-session.ts";
+import { recordVisitorAddress } from "../core/visitors/record-address.ts";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./http/client-address.ts";
 import { restrictFraming } from "./http/frame-ancestors.ts";
 import { health } from "./http/health.ts";
@@ -31,6 +32,7 @@ import { conversationReopen, conversationResolve } from "./socket/handlers/conve
 import { messageSend } from "./socket/handlers/message-send.ts";
 import { messageSync } from "./socket/handlers/message-sync.ts";
 import { typingSet } from "./socket/handlers/typing-set.ts";
+import { visitorBlock, visitorGet, visitorUnblock, visitorUpdateProfile } from "./socket/handlers/visitor.ts";
 import { trackPresence } from "./socket/presence.ts";
 import { rooms } from "./socket/rooms.ts";
 import { startSessionRecheck } from "./socket/session-recheck.ts";
@@ -79,13 +81,14 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
         socket.join([rooms.device(actor.deviceId), ...(await conversationIdsOf(db, actor)).map(rooms.conversation)]);
         if (actor.kind === "agent") socket.join(rooms.session(actor.sessionToken));
         if (actor.kind === "visitor" && actor.verified) socket.join(rooms.verifiedVisitors(actor.verified.agentDeviceId));
+        if (actor.kind === "visitor") await recordVisitorAddress(db, actor.deviceId, clientAddress(socket.request, config.TRUST_PROXY));
         done();
       })
       .catch(refuse);
   });
 
   io.on("connection", (socket) => {
-    const ctx: SocketCtx = { io, socket, db, presence, limits, inflight, isCongested, isShuttingDown: () => isShuttingDown, log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
+    const ctx: SocketCtx = { io, socket, db, presence, limits, inflight, isCongested, isShuttingDown: () => isShuttingDown, address: clientAddress(socket.request, config.TRUST_PROXY), log: log.child({ socketId: socket.id, deviceId: socket.data.actor.deviceId }) };
     ctx.log.debug({ kind: socket.data.actor.kind }, "socket connected");
     trackPresence(ctx, config);
     socket.on("conversation:list", conversationList(ctx));
@@ -98,6 +101,10 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     socket.on("typing:set", typingSet(ctx));
     socket.on("agent:get-settings", agentGetSettings(ctx));
     socket.on("agent:update-settings", agentUpdateSettings(ctx));
+    socket.on("visitor:get", visitorGet(ctx));
+    socket.on("visitor:block", visitorBlock(ctx));
+    socket.on("visitor:unblock", visitorUnblock(ctx));
+    socket.on("visitor:update-profile", visitorUpdateProfile(ctx));
   });
 
   // Signing out (in the Next.js half) deletes the session row; its sockets go at once, not at their next request.

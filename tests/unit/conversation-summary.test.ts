@@ -50,6 +50,13 @@ describe("toSummary", () => {
     expect(toSummary(row(), agentActor).peer).toEqual({ deviceId: visitorId, kind: "visitor", label: "Calm Otter 42", lastSeenAt: t(4).toISOString() });
   });
 
+  it("shows the agent the visitor by the name it gave, else its email, else its label", () => {
+    const visitor = row().visitor;
+    expect(toSummary(row({ visitor: { ...visitor, name: "Grace Hopper", email: "grace@example.com" } }), agentActor).peer.label).toBe("Grace Hopper");
+    expect(toSummary(row({ visitor: { ...visitor, email: "grace@example.com" } }), agentActor).peer.label).toBe("grace@example.com");
+    expect(toSummary(row({ visitor }), agentActor).peer.label).toBe("Calm Otter 42");
+  });
+
   it("falls back to the device label when the agent has no account row", () => {
     expect(toSummary(row({ agent: { ...row().agent, agent: null } }), visitorActor).peer.label).toBe("device label");
   });

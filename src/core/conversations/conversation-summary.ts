@@ -41,7 +41,8 @@ export function toSummary(row: Row, actor: Actor): ConversationSummary {
     peer: {
       deviceId: peer.id,
       kind: isVisitorSide ? "agent" : "visitor",
-      label: isVisitorSide ? (row.agent.agent?.name ?? row.agent.label) : peer.label,
+      // A visitor goes by the name or email it gave, once it gave one (VisitorProfile.displayName).
+      label: isVisitorSide ? (row.agent.agent?.name ?? row.agent.label) : (peer.name ?? peer.email ?? peer.label),
       lastSeenAt: peer.lastSeenAt.toISOString(),
     },
   };

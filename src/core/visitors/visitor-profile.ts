@@ -30,5 +30,8 @@ export type VisitorProfile = {
   blocked: { device: boolean; ip: boolean };
 };
 
-/** What a visitor (or the site, through the widget's JavaScript API) may say about themselves. */
-export type VisitorProfileUpdate = { name?: string; email?: string; attributes?: VisitorAttributes };
+/**
+ * What a visitor (or the site, through the widget's JavaScript API) may say about themselves. Attributes are
+ * merged into the stored ones, and an attribute set to null is removed; an empty name or email clears it.
+ */
+export type VisitorProfileUpdate = { name?: string; email?: string; attributes?: Record<string, VisitorAttributes[string] | null> };

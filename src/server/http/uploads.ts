@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../core/db.ts";
 import { ChatError } from "../../core/errors.ts";
+import { assertNotBlocked } from "../../core/blocks/blocks.ts";
 import { findVisibleConversation } from "../../core/conversations/find-visible-conversation.ts";
 import { conversationIdSchema } from "../../core/ids.ts";
 import { createUpload, createUploadSchema } from "../../core/uploads/create-upload.ts";
@@ -13,6 +14,7 @@ import { openUpload, type UploadVariant } from "../../core/uploads/open-upload.t
 import type { Limits } from "../limits/limits.ts";
 import type { Logger } from "../log.ts";
 import { authenticate } from "../socket/authenticate.ts";
+import { clientAddress } from "./client-address.ts";
 import { contentDisposition } from "./content-disposition.ts";
 import { respond, sendError } from "./respond.ts";
 
@@ -30,11 +32,17 @@ export function postUpload(req: IncomingMessage, res: ServerResponse, { db, stor
     await limits.enforce("uploads", actor.deviceId);
     // With conversationId before the file (as the browser clients send it), a caller who may not upload there
     // is refused before the file is read; sent after it, the same check runs once the body is in.
-    const checkAccess = (conversationId: string) => findVisibleConversation(db, conversationId, actor);
+    // A visitor its agent blocks is refused (BLOCKED) like a visitor of another conversation: before the file is read.
+    const address = clientAddress(req, config.TRUST_PROXY);
+    const checkAccess = async (conversationId: string) => {
+      await findVisibleConversation(db, conversationId, actor);
+      await assertNotBlocked(db, conversationId, actor, address);
+    };
     const { fields, file } = await readMultipart(req, res, config.UPLOAD_MAX_BYTES, checkAccess);
     const input = createUploadSchema.safeParse(fields);
     if (!input.success) throw new ChatError("BAD_INPUT", z.prettifyError(input.error));
     if (!file) throw new ChatError("BAD_INPUT", "send multipart/form-data with the file in a field named file");
+    await checkAccess(input.data.conversationId); // again: the conversationId may have come after the file
     const upload = await createUpload(db, store, { conversationId: input.data.conversationId, bytes: file.buffer, clientName: file.originalname }, actor);
     log.info({ uploadId: upload.id, conversationId: input.data.conversationId, mime: upload.mime, size: upload.size }, "upload stored");
     return { upload };

@@ -8,4 +8,8 @@ import type { ClientToServerEvents, ServerToClientEvents, SocketData } from "./c
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type SocketCtx = { io: ChatServer; socket: ChatSocket; db: Db; log: Logger; presence: Presence; limits: Limits; inflight: Inflight; isCongested: () => boolean; isShuttingDown: () => boolean };
+export type SocketCtx = {
+  io: ChatServer; socket: ChatSocket; db: Db; log: Logger; presence: Presence; limits: Limits; inflight: Inflight; isCongested: () => boolean; isShuttingDown: () => boolean;
+  /** The client's address as the server sees it (behind a trusted proxy, the first hop it reports); for IP blocks. */
+  address: string | undefined;
+};
