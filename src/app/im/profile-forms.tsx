@@ -110,7 +110,7 @@ export function OfflineEmail({ email, onSave }: { email: string | null; onSave: 
     }
   };
   return (
-    <section aria-label={t("leaveEmail")} className="border-b border-slate-200 bg-white px-4 py-2.5 text-sm text-slate-700">
+    <div className="border-b border-slate-200 bg-white px-4 py-2.5 text-sm text-slate-700">
       {email && !editing ? (
         <p className="flex items-center gap-2 text-xs text-slate-600">
           <span className="min-w-0 truncate">{t("emailSaved", { email })}</span>
@@ -136,6 +136,6 @@ export function OfflineEmail({ email, onSave }: { email: string | null; onSave: 
           )}
         </form>
       )}
-    </section>
+    </div>
   );
 }
