@@ -143,7 +143,8 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
   const agent = session?.agent ?? initial?.agent;
   const widget = session?.widget ?? initial?.widget ?? DEFAULT_WIDGET;
   const online = summary?.peerOnline ?? session?.online ?? false;
-  const colors = { "--widget": widget.color, "--widget-ink": inkOn(widget.color) } as CSSProperties;
+  const ink = inkOn(widget.color);
+  const colors = { "--widget": widget.color, "--widget-ink": ink, "--widget-shade": ink === "#ffffff" ? "#000000" : "#ffffff" } as CSSProperties;
 
   if (error) {
     return (
