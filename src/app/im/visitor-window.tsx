@@ -10,7 +10,7 @@ import { widgetMessages } from "../_i18n/messages/widget.ts";
 import type { PublicWidgetConfig, WidgetSettings } from "../../server/socket/contract.ts";
 import { inkOn } from "./contrast.ts";
 import { tellHost, useHostBridge } from "./host-bridge.ts";
-import { OfflineEmail, PreChatForm, type SaveProfile } from "./profile-forms.tsx";
+import { looksLikeEmail, OfflineEmail, PreChatForm, type SaveProfile } from "./profile-forms.tsx";
 import { WidgetHeader } from "./widget-header.tsx";
 
 type Own = { name: string | null; email: string | null };
@@ -129,11 +129,14 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
   const sentProfile = useRef<string | undefined>(undefined);
   useEffect(() => {
     if (!client || !connected || !siteProfile) return;
-    const key = JSON.stringify(siteProfile);
-    if (sentProfile.current === key) return;
+    // An address the server would refuse would take the name and attributes down with it: it is dropped alone.
+    const { email, ...rest } = siteProfile;
+    const update = email === undefined || email === "" || looksLikeEmail(email) ? siteProfile : rest;
+    const key = JSON.stringify(update);
+    if (sentProfile.current === key || !Object.keys(update).length) return;
     sentProfile.current = key;
     client
-      .request("visitor:update-profile", siteProfile)
+      .request("visitor:update-profile", update)
       .then(({ profile }) => setOwn({ name: profile.name, email: profile.email }))
       .catch(() => {
         sentProfile.current = undefined; // tried again on the next connect
@@ -154,7 +157,8 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
     );
   }
   const name = own.name ?? siteProfile?.name ?? "";
-  const email = own.email ?? siteProfile?.email ?? "";
+  const siteEmail = siteProfile?.email && looksLikeEmail(siteProfile.email) ? siteProfile.email : "";
+  const email = own.email ?? siteEmail;
   // Asked once, before the first message; a returning visitor with a conversation is never stopped by it.
   const wantsPreChat = widget.preChatForm && !(name && email) && !hasMessages;
   const isLoaded = summary !== undefined;
