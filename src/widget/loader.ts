@@ -141,7 +141,7 @@ function writeStore(key: unknown, value: unknown): void {
   }
 }
 
-function mount(config: Config): Controller {
+function mount(config: Config, looks: Promise<Looks | undefined>): Controller {
   const host = document.createElement("div");
   host.id = "parley-widget";
   // The shadow root keeps host-page CSS out of the widget and ours out of the page. It is open, not
@@ -167,19 +167,13 @@ function mount(config: Config): Controller {
   const tellFrame = (): void => post({ type: "parley:panel", open: !panel.hidden });
   const sendProfile = (): void => post({ type: "parley:profile", profile });
 
-  const paint = ({ color, position }: Looks): void => {
-    if (COLOR.test(color)) host.style.cssText = `--c:${color};--i:${inkOn(color)}`;
-    if (position === "left") host.className = "l";
+  // The launcher appears when the widget's looks are known, in the default ones if they cannot be had.
+  looks.then((found) => {
+    const color = found && COLOR.test(found.color) ? found.color : "#4f46e5";
+    host.style.cssText = `--c:${color};--i:${inkOn(color)}`;
+    if (found?.position === "left") host.className = "l";
     launcher.hidden = false;
-  };
-  paint({ color: "#4f46e5", position: "" });
-  launcher.hidden = true;
-  // Never blocks the page: the launcher appears when the answer does, in the default looks if none comes.
-  fetch(`${config.origin}/api/widget/${config.agent}`)
-    .then((response) => response.json())
-    .then((reply: { data?: { widget?: Looks } }) => reply.data?.widget)
-    .catch(() => undefined)
-    .then((looks) => paint(looks ?? { color: "", position: "" }));
+  });
 
   let unread = 0;
   // The badge is visual only; screen readers get the state and the count through the label.
@@ -283,10 +277,15 @@ function init(): void {
   if (!config) return;
   win.__parleyWidget = true;
   const start = installApi(win);
+  // Asked at once, alongside the page's own loading, never in its way.
+  const looks = fetch(`${config.origin}/api/widget/${config.agent}`)
+    .then((response) => response.json())
+    .then((reply: { data?: { widget?: Looks } }) => reply.data?.widget)
+    .catch(() => undefined);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", () => start(mount(config)), { once: true });
+    document.addEventListener("DOMContentLoaded", () => start(mount(config, looks)), { once: true });
   } else {
-    start(mount(config));
+    start(mount(config, looks));
   }
 }
 
