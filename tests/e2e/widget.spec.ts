@@ -126,6 +126,7 @@ test("the pre-chat form asks for a name and an email before the first message", 
   await page.screenshot({ path: `${SHOTS}/widget-prechat.png` });
   await frame.getByLabel("Your email").fill("mei@example.com");
   await frame.getByRole("button", { name: "Start the chat" }).click();
+  await expect(composer(page)).toBeFocused();
   await send(page, "Hello from Mei");
   await expect(inboxRow(agentPage, "Hello from Mei")).toContainText("Mei Chen");
 

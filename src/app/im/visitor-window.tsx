@@ -143,6 +143,21 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
       });
   }, [client, connected, siteProfile]);
 
+  // When the pre-chat form gives way to the chat, focus moves on to the message box instead of dropping to the page.
+  const [focusComposer, setFocusComposer] = useState(false);
+  useEffect(() => {
+    if (!focusComposer) return;
+    setFocusComposer(false);
+    document.querySelector<HTMLTextAreaElement>("main textarea")?.focus();
+  }, [focusComposer]);
+  const savePreChat: SaveProfile = useCallback(
+    async (profile) => {
+      await saveProfile(profile);
+      setFocusComposer(true);
+    },
+    [saveProfile],
+  );
+
   const agent = session?.agent ?? initial?.agent;
   const widget = session?.widget ?? initial?.widget ?? DEFAULT_WIDGET;
   const online = summary?.peerOnline ?? session?.online ?? false;
@@ -167,7 +182,7 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
     <main className="parley-widget flex h-full flex-col bg-slate-50" style={colors}>
       <WidgetHeader name={agentName} avatarUrl={agent?.avatarUrl ?? null} online={session ? online : null} offlineText={widget.offlineMessage || t("offlineDefault")} />
       <ConnectionBanner connection={session ? state.connection : "connecting"} />
-      {session && client && wantsPreChat && isLoaded && <PreChatForm initial={{ name, email }} onSave={saveProfile} />}
+      {session && client && wantsPreChat && isLoaded && <PreChatForm initial={{ name, email }} onSave={savePreChat} />}
       {session && client && !wantsPreChat && (
         <>
           {!online && <OfflineEmail email={own.email} onSave={saveProfile} />}
