@@ -6,6 +6,7 @@ import { ConnectionBanner } from "../_chat/connection-banner.tsx";
 import { ConversationView } from "../_chat/conversation-view.tsx";
 import { useChatClient } from "../_chat/use-chat.ts";
 import { signOutAction } from "./actions.ts";
+import { VisitorPanel } from "./visitor-panel.tsx";
 
 type Agent = { deviceId: string; name: string; identifier: string };
 
@@ -71,6 +72,7 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
             <p className="m-auto text-sm text-slate-500">Pick a conversation on the left.</p>
           )}
         </section>
+        {current && client && <VisitorPanel client={client} entry={current} />}
       </div>
     </div>
   );

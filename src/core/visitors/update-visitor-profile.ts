@@ -23,7 +23,6 @@ export const updateVisitorProfileSchema = z
       .refine((attributes) => Object.keys(attributes).length <= MAX_ATTRIBUTES, `at most ${MAX_ATTRIBUTES} attributes`)
       .optional(),
   })
-  .strict()
   .refine((input) => input.name !== undefined || input.email !== undefined || input.attributes !== undefined, { message: "nothing to change: pass name, email or attributes" });
 export type UpdateVisitorProfileInput = z.infer<typeof updateVisitorProfileSchema>;
 export type OwnProfile = { name: string | null; email: string | null; attributes: VisitorAttributes };

@@ -1,4 +1,4 @@
-import { assertNotBlocked } from "../../../core/blocks/blocks.ts";
+import { blockedError, isWriterBlocked } from "../../../core/blocks/blocks.ts";
 import { ChatError } from "../../../core/errors.ts";
 import { sendMessage, sendMessageSchema } from "../../../core/messages/send-message.ts";
 import { defineHandler } from "../define-handler.ts";
@@ -10,8 +10,12 @@ export const messageSend = defineHandler(sendMessageSchema, async (input, { sock
   if (isCongested()) throw new ChatError("UNAVAILABLE", "the server is busy, retry shortly");
   // Per device, not per socket: opening more tabs buys no more messages. Retries count too; they cost a write.
   await limits.enforce("messages", socket.data.actor.deviceId);
-  // A blocked visitor's new messages are refused; what it sent before the block stays.
-  await assertNotBlocked(db, input.conversationId, socket.data.actor, address);
+  // A blocked visitor's new messages are refused; what it sent before the block stays, and a retry of one of
+  // those (its ack lost) still gets its ack rather than a BLOCKED for a message that is stored.
+  if (await isWriterBlocked(db, input.conversationId, socket.data.actor, address)) {
+    const stored = await db.message.findUnique({ where: { senderDeviceId_clientMsgId: { senderDeviceId: socket.data.actor.deviceId, clientMsgId: input.clientMsgId } }, select: { id: true } });
+    if (!stored) throw blockedError();
+  }
   const { message, isReplay } = await sendMessage(db, input, socket.data.actor);
   // A replay is broadcast again: the node that stored the original may have died between its commit and
   // its broadcast, and then this retry is the peer's only live news of it. Clients dedupe by seq.
