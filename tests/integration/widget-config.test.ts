@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AckResult, PublicWidgetConfig } from "../../src/server/socket/contract.ts";
-import { ACK_TIMEOUT_MS, connectAgent, postJson, seedAgent, unwrap, useServer } from "./support.ts";
+import type { AckResult, PublicWidgetConfig, VisitorProfile } from "../../src/server/socket/contract.ts";
+import { ACK_TIMEOUT_MS, connectAgent, connectVisitor, postJson, seedAgent, send, unwrap, useServer, waitFor } from "./support.ts";
 
 const { server, track } = useServer();
 
@@ -11,7 +11,7 @@ const getConfig = async (agentId: string) => {
 
 const identify = async (body: Record<string, unknown>) => {
   const response = await postJson(server.url, "/api/visitors", body);
-  return { status: response.status, reply: (await response.json()) as AckResult<Record<string, unknown> & { visitor: { deviceId: string }; token: string }> };
+  return { status: response.status, reply: (await response.json()) as AckResult<Record<string, unknown> & { visitor: { deviceId: string }; token: string; conversationId: string }> };
 };
 
 describe("GET /api/widget/:agentId", () => {
@@ -94,5 +94,19 @@ describe("POST /api/visitors, widget fields", () => {
       expect(status, JSON.stringify(body)).toBe(400);
       expect(reply).toMatchObject({ ok: false, error: { code: "BAD_INPUT" } });
     }
+  });
+
+  it("tells the visitor's agents when the visitor is on another page, and only then", async () => {
+    const agent = await seedAgent(server.db);
+    const first = unwrap((await identify({ agentId: agent.deviceId, page: "https://shop.example/a", timezone: "Europe/Paris" })).reply);
+    const [visitorTab, agentTab] = await Promise.all([connectVisitor(server.url, first.token), connectAgent(server.url, agent.cookie)]);
+    track(visitorTab, agentTab);
+    unwrap(await send(visitorTab, first.conversationId, "hello"));
+
+    const updated = waitFor<VisitorProfile>(agentTab, "visitor:updated");
+    unwrap((await identify({ agentId: agent.deviceId, token: first.token, page: "https://shop.example/a", timezone: "Europe/Paris" })).reply); // nothing new
+    unwrap((await identify({ agentId: agent.deviceId, token: first.token, page: "https://shop.example/checkout" })).reply);
+    // The first announcement is the second call's: the unchanged one made none.
+    expect(await updated).toMatchObject({ deviceId: first.visitor.deviceId, currentPage: "https://shop.example/checkout", timezone: "Europe/Paris" });
   });
 });

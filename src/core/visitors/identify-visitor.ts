@@ -59,6 +59,8 @@ export type VisitorSession = {
   conversationId: ConversationId;
   token: string;
   isNewConversation: boolean;
+  /** The visitor's page, time zone or language differ from what was stored: its agents' panels are out of date. */
+  isProfileChanged: boolean;
 };
 
 /**
@@ -113,6 +115,7 @@ export async function identifyVisitor(
     conversationId,
     token: await signVisitorToken(visitor.id, tokens, { agentDeviceId: agent.deviceId, origin, ...verified }),
     isNewConversation: count === 1,
+    isProfileChanged: (["currentPage", "timezone", "locale"] as const).some((field) => known[field] !== visitor[field]),
   };
 }
 

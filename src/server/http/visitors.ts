@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../../config.ts";
 import type { Db } from "../../core/db.ts";
 import type { Presence } from "../../core/presence/presence.ts";
+import { profilesForItsAgents } from "../../core/visitors/get-visitor-profile.ts";
 import { identifyVisitor, identifyVisitorSchema } from "../../core/visitors/identify-visitor.ts";
 import type { Limits } from "../limits/limits.ts";
 import type { Logger } from "../log.ts";
@@ -32,7 +33,11 @@ export function visitors(req: IncomingMessage, res: ServerResponse, { db, io, co
       io.in([rooms.device(session.agent.deviceId), rooms.device(session.visitor.deviceId)]).socketsJoin(room);
       log.info({ conversationId: session.conversationId }, "conversation opened");
     }
-    const { isNewConversation: _new, ...reply } = session;
+    if (session.isProfileChanged) {
+      // A visitor on a new page (or in a new time zone or language): open visitor panels follow it live.
+      for (const { agentDeviceId, visitor } of await profilesForItsAgents(db, presence, session.visitor.deviceId)) io.to(rooms.device(agentDeviceId)).emit("visitor:updated", visitor);
+    }
+    const { isNewConversation: _new, isProfileChanged: _changed, ...reply } = session;
     const online = (await presence.onlineAmong([session.agent.deviceId])).has(session.agent.deviceId);
     return { ...reply, online };
   });
