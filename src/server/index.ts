@@ -20,6 +20,7 @@ import { deleteAvatar, getAvatar, postAvatar } from "./http/agent-avatar.ts";
 import { Inflight } from "./inflight.ts";
 import { createLimits, type Limits } from "./limits/limits.ts";
 import { visitors } from "./http/visitors.ts";
+import { widgetConfig } from "./http/widget-config.ts";
 import type { Logger } from "./log.ts";
 import type { RedisLink } from "./redis/redis-link.ts";
 import { toWireError } from "./reply.ts";
@@ -43,6 +44,7 @@ import type { ChatServer, SocketCtx } from "./socket/types.ts";
 export const SOCKET_PATH = "/socket.io/";
 const UPLOAD_PATH = /^\/api\/uploads\/([^/]+)(\/thumbnail)?\/?$/;
 const AVATAR_PATH = /^\/api\/agents\/([^/]+)\/avatar\/?$/;
+const WIDGET_PATH = /^\/api\/widget\/([^/]*)\/?$/;
 
 export type Next = {
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -134,7 +136,9 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     const path = (req.url ?? "/").split("?")[0];
     if (path.startsWith(SOCKET_PATH)) return; // Socket.IO's own listener answers these
     if (path === "/api/health" && req.method === "GET") return health(res, db, redis, isShuttingDown);
-    if (path === "/api/visitors" && req.method === "POST") return visitors(req, res, { db, io, config, limits, log: requestLog });
+    if (path === "/api/visitors" && req.method === "POST") return visitors(req, res, { db, io, config, limits, presence, log: requestLog });
+    const widget = WIDGET_PATH.exec(path);
+    if (widget && (req.method === "GET" || req.method === "HEAD")) return widgetConfig(res, widget[1]!, { db, presence, log: requestLog });
     if (path === "/api/uploads" && req.method === "POST") return inflight.track(postUpload(req, res, { ...uploads, log: requestLog }));
     if (path === "/api/agents/avatar" && req.method === "POST") return inflight.track(postAvatar(req, res, { ...uploads, log: requestLog }));
     if (path === "/api/agents/avatar" && req.method === "DELETE") return inflight.track(deleteAvatar(req, res, { ...uploads, log: requestLog }));

@@ -82,7 +82,7 @@ test("the visitor panel shows who the agent is talking to, live; blocking stops 
   await sendFromWidget(visitorPage, "I'm Grace, by the way");
   await expect(panel.getByRole("heading", { name: "Grace Hopper" })).toBeVisible();
   await expect(field("Email")).toHaveText("grace@example.com");
-  await expect(panel.getByText("plan")).toBeVisible();
+  await expect(panel.getByText("plan", { exact: true })).toBeVisible();
 
   // Block by device, after confirming.
   await panel.getByRole("button", { name: "Block…" }).click();

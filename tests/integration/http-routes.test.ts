@@ -23,8 +23,10 @@ describe("POST /api/visitors", () => {
     const { ok, data } = await response.json();
     expect(ok).toBe(true);
     expect(data).toEqual({
-      visitor: { deviceId: expect.stringMatching(/^[0-9a-f]{32}$/), label: expect.any(String), userId: null },
-      agent: { deviceId: agent.deviceId, name: agent.name },
+      visitor: { deviceId: expect.stringMatching(/^[0-9a-f]{32}$/), label: expect.any(String), userId: null, name: null, email: null },
+      agent: { deviceId: agent.deviceId, name: agent.name, avatarUrl: null },
+      widget: { color: "#4f46e5", greeting: "", position: "right", offlineMessage: "", preChatForm: false },
+      online: false,
       conversationId: `${data.visitor.deviceId}${agent.deviceId}`,
       token: expect.any(String),
     });

@@ -122,7 +122,7 @@ export async function sessionCookie(token: Record<string, unknown>, secret = TES
   return `${SESSION_COOKIE}=${await encode({ token, secret, salt: SESSION_COOKIE })}`;
 }
 
-type VisitorReply = Omit<VisitorSession, "isNewConversation">;
+type VisitorReply = Omit<VisitorSession, "isNewConversation" | "isProfileChanged">;
 
 /** What the visitor window does first: POST /api/visitors, with the stored token if it has one. */
 export async function identifyVisitor(url: string, agentDeviceId: string, token?: string): Promise<VisitorReply> {
