@@ -1,10 +1,16 @@
+import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.ts";
 import type { ChatServer } from "../socket/types.ts";
 
 export type RoomListener = (event: string, payload: unknown) => void;
 type Packet = { type: number; data?: unknown[] };
 type BroadcastOptions = { rooms: Set<string> };
-type AdapterInternals = { _encode: (packet: Packet, options: unknown) => unknown; apply: (options: BroadcastOptions, callback: (socket: unknown) => void) => void };
+type AdapterInternals = {
+  _encode: (packet: Packet, options: unknown) => unknown;
+  apply: (options: BroadcastOptions, callback: (socket: unknown) => void) => void;
+  addAll: (id: string, rooms: Set<string>) => void;
+  del: (id: string, room: string) => void;
+};
 
 /**
  * Lets connections that are not Socket.IO sockets (goim's TCP and WebSocket clients) hear what is
@@ -15,14 +21,21 @@ type AdapterInternals = { _encode: (packet: Packet, options: unknown) => unknown
  * encodes the packet once (`_encode`) and then hands it to the room's local sockets (`apply`), back to back
  * and synchronously. The tap remembers the packet at `_encode` and, at the `apply` that follows, gives it to
  * the listeners of the targeted rooms. Nothing is added to the namespace's sockets, so code that walks
- * them (fetchSockets, session rechecks) never meets a goim connection. If a socket.io-adapter upgrade
- * changes these two methods, tests/integration/goim-bridge.test.ts fails.
+ * them (fetchSockets, session rechecks) never meets a goim connection.
+ *
+ * The Redis adapter drops a broadcast from another node to a room that has no member here. So while goim
+ * connections listen to a room, the tap keeps one member id of its own in the adapter's room (`addAll`), the
+ * way a socket joins; the namespace has no socket of that id, so every walk over the room's sockets skips it.
+ * If a socket.io-adapter upgrade changes these methods, tests/integration/goim-bridge.test.ts and
+ * goim-multi-node.test.ts fail.
  */
 export class RoomTap {
   private readonly listeners = new Map<string, Set<RoomListener>>();
+  private readonly adapter: AdapterInternals;
+  private readonly memberId = `goim-tap:${randomUUID()}`;
 
   constructor(io: ChatServer, private readonly log: Logger) {
-    const adapter = io.of("/").adapter as unknown as AdapterInternals;
+    const adapter = (this.adapter = io.of("/").adapter as unknown as AdapterInternals);
     const encode = adapter._encode.bind(adapter);
     const apply = adapter.apply.bind(adapter);
     let pending: Packet | undefined;
@@ -41,11 +54,16 @@ export class RoomTap {
   /** Calls `listener` with each event broadcast to `room`; returns the function that stops it. */
   listen(room: string, listener: RoomListener): () => void {
     let set = this.listeners.get(room);
-    if (!set) this.listeners.set(room, (set = new Set()));
+    if (!set) {
+      this.listeners.set(room, (set = new Set()));
+      this.adapter.addAll(this.memberId, new Set([room]));
+    }
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (!set.size && this.listeners.get(room) === set) this.listeners.delete(room);
+      if (set.size || this.listeners.get(room) !== set) return;
+      this.listeners.delete(room);
+      this.adapter.del(this.memberId, room);
     };
   }
 
