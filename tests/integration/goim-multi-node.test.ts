@@ -41,9 +41,10 @@ const pushOf = (client: GoimClient, msg: string) => client.next((frame) => frame
 describe("goim across nodes", () => {
   it("carries messages both ways between a golang-im visitor on node A and a Socket.IO agent on node B", async () => {
     const agent = await seedAgent(db);
+    const visitor = ok(await form<GoimUser>(nodeA.url, "/open/adduser", { shop_id: agent.deviceId }));
+    // Connected after the room exists, so its handshake joins it on node B (not the cross-node socketsJoin of adduser, which is not awaited).
     const agentSocket = await connectAgent(nodeB.url, agent.cookie);
     sockets.push(agentSocket);
-    const visitor = ok(await form<GoimUser>(nodeA.url, "/open/adduser", { shop_id: agent.deviceId }));
     const client = await tcpOn(nodeA, visitor);
 
     const [heard] = await Promise.all([
