@@ -232,7 +232,22 @@ describe("goim over WebSocket", () => {
   });
 });
 
-describe("idle connections", () => {
+describe("connections the server ends", () => {
+  it("cuts an agent whose session row is gone, at the next session recheck", async () => {
+    const rechecked = await startServer({ AGENT_SESSION_RECHECK_MS: 100, SIGN_UP_RATE_LIMIT: null });
+    try {
+      const agent = await goimAgent(rechecked.url);
+      const visitor = await goimVisitor(rechecked.url, agent.shop_id);
+      const client = await joined(await GoimClient.ws(rechecked.url), agent, visitor.room_id);
+      clients.push(client);
+      await rechecked.db.session.deleteMany({ where: { sessionToken: agent.token } }); // an administrator, behind Parley's back
+      expect(JSON.parse((await client.nextOp(6)).body)).toMatchObject({ code: "UNAUTHENTICATED" });
+      await client.closed;
+    } finally {
+      await rechecked.close();
+    }
+  });
+
   it("closes a connection that sends nothing for GOIM_IDLE_TIMEOUT_MS", async () => {
     const idle = await startServer({ GOIM_TCP_PORT: 0, GOIM_IDLE_TIMEOUT_MS: 300 });
     try {

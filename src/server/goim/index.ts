@@ -2,7 +2,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node
 import { createServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { onSessionRevoked } from "../../core/sessions/agent-session.ts";
+import { liveSessionTokens, onSessionRevoked } from "../../core/sessions/agent-session.ts";
 import type { FileStore } from "../../core/uploads/file-store.ts";
 import { clientAddress } from "../http/client-address.ts";
 import type { Logger } from "../log.ts";
@@ -102,6 +102,19 @@ export function mountGoim(_httpServer: HttpServer, deps: GoimDeps & { store: Fil
     }
   });
 
+  // Sessions that end without a sign-out (expired, deleted in the database) are caught by a periodic check, as for sockets.
+  let isRechecking = false;
+  const recheck = setInterval(() => {
+    const agents = [...connections].flatMap((connection) => (connection.actorOf?.kind === "agent" ? [{ connection, sessionToken: connection.actorOf.sessionToken }] : []));
+    if (!agents.length || isRechecking) return;
+    isRechecking = true;
+    liveSessionTokens(deps.db, [...new Set(agents.map((agent) => agent.sessionToken))])
+      .then((live) => agents.forEach(({ connection, sessionToken }) => live.has(sessionToken) || connection.disconnect("UNAUTHENTICATED", "the session has ended")))
+      .catch((err: unknown) => log.warn({ err }, "goim session recheck failed")) // a database blip cuts nobody
+      .finally(() => (isRechecking = false));
+  }, config.AGENT_SESSION_RECHECK_MS);
+  recheck.unref();
+
   return {
     handleUpgrade: (req, socket, head) => {
       if (new URL(req.url ?? "/", "http://localhost").pathname !== GOIM_WS_PATH) return false;
@@ -115,6 +128,7 @@ export function mountGoim(_httpServer: HttpServer, deps: GoimDeps & { store: Fil
     close: async () => {
       isShuttingDown = true;
       stopRevocations();
+      clearInterval(recheck);
       for (const connection of connections) connection.disconnect("UNAVAILABLE", "the server is shutting down");
       wss.close();
       if (tcp?.listening) await new Promise<void>((resolve) => tcp.close(() => resolve()));
