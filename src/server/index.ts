@@ -107,7 +107,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   });
 
   // golang-im's protocol and HTTP API (goim frames over /ws and GOIM_TCP_PORT): docs/golang-im.md
-  const goim = mountGoim(httpServer, { io, db, log, config, presence, limits, store });
+  const goim = mountGoim(httpServer, { io, db, log, config, presence, limits, store, inflight, isCongested });
 
   // Signing out (in the Next.js half) deletes the session row; its sockets go at once, not at their next request.
   const stopListening = onSessionRevoked((sessionToken) => io.in(rooms.session(sessionToken)).disconnectSockets(true));

@@ -25,7 +25,13 @@ const UPLOAD_URL = /(?:^|\/)api\/uploads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[
  * idempotency, read state, rate limit and blocks as a Socket.IO message:send. Then every client of the room
  * hears it: Socket.IO clients as message:sent, goim clients (on any node) as an op 5 push.
  */
-export async function goimSend({ io, db, limits }: Pick<GoimDeps, "io" | "db" | "limits">, actor: Actor, input: GoimSend, address?: string): Promise<MessageView> {
+export function goimSend(deps: Pick<GoimDeps, "io" | "db" | "limits" | "inflight" | "isCongested">, actor: Actor, input: GoimSend, address?: string): Promise<MessageView> {
+  return deps.inflight.track(send(deps, actor, input, address)); // a shutdown lets it finish before the connections go
+}
+
+async function send({ io, db, limits, isCongested }: Pick<GoimDeps, "io" | "db" | "limits" | "isCongested">, actor: Actor, input: GoimSend, address?: string): Promise<MessageView> {
+  // As message:send: while broadcasts pile up behind a slow Redis, senders wait and retry.
+  if (isCongested()) throw new ChatError("UNAVAILABLE", "the server is busy, retry shortly");
   const fields = goimSendSchema.safeParse(input);
   if (!fields.success) throw new ChatError("BAD_INPUT", z.prettifyError(fields.error));
   const { room_id, type, msg, client_msg_id } = fields.data;
