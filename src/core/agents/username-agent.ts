@@ -11,7 +11,9 @@ export const usernameSchema = z
   .trim()
   .min(1, "nickname is required")
   .max(64, "nickname is at most 64 characters")
-  .refine((name) => !/[\s\0]/.test(name), "nickname must not contain spaces");
+  .refine((name) => !/[\s\0]/.test(name), "nickname must not contain spaces")
+  // A shop_id of 32 hex digits names an agent by its device id, so no nickname may look like one.
+  .refine((name) => !/^[0-9a-f]{32}$/.test(name), "nickname must not be 32 hex digits");
 export const registerUsernameAgentSchema = z.object({
   nickname: usernameSchema,
   // The same rule as a sign-up; golang-im took any password and stored it in plain text.

@@ -71,7 +71,8 @@ export class GoimConnection {
   /** A frame from the client, handled after every frame before it. */
   receive(frame: Frame): void {
     if (this.isClosed) return;
-    this.touch();
+    // Frames dropped before auth do not count as activity: a client that never authenticates is closed when the idle time is up.
+    if (this.actor || frame.op === OP.AUTH) this.touch();
     if (++this.pending > MAX_PENDING_FRAMES) return this.disconnect("RATE_LIMITED", "too many frames waiting to be handled");
     this.queue = this.queue
       .then(() => this.handle(frame))
