@@ -90,6 +90,20 @@ describe("goim over TCP", () => {
     await noToken.closed;
   });
 
+  it("takes golang-im's load-test client as it is: no token, a shop_id, then heartbeats", async () => {
+    const agent = await goimAgent(server.url);
+    const client = await tcp();
+    // client/main.go's AuthToken, field for field (user_id a number, no token).
+    const authToken = { user_id: 1001, nickname: "xxx", face: "https://img.example/a.jpg", room_id: "1646188353", shop_id: agent.nickname, shop_name: "yyyyyshop", shop_face: "https://img.example/b.jpg", platform: "web" };
+    client.send(7, 222, JSON.stringify(authToken));
+    expect(await client.nextOp(8)).toMatchObject({ seq: 222, body: "ok" });
+    client.send(2, 111);
+    expect(await client.nextOp(3)).toMatchObject({ seq: 111 });
+    const unknownShop = await tcp();
+    unknownShop.send(7, 222, JSON.stringify({ ...authToken, shop_id: "no-such-shop" }));
+    expect(JSON.parse((await unknownShop.nextOp(6)).body)).toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("pushes a message posted to the room as op 5, and sync returns it", async () => {
     const { visitor, agent } = await visitorOfNewShop();
     const client = await joined(await tcp(), visitor);

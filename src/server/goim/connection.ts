@@ -15,6 +15,7 @@ import { encodeFrame, OP, type Frame } from "./frame.ts";
 import { goimActor, goimTokenSchema } from "./goim-actor.ts";
 import { toGoimMessage } from "./goim-message.ts";
 import { goimSend } from "./goim-send.ts";
+import { newGoimVisitor } from "./new-visitor.ts";
 import type { GoimCtx } from "./types.ts";
 
 /** What the engine needs from a transport (a TCP socket, or a WebSocket carrying one frame per binary message). */
@@ -34,7 +35,8 @@ export const SYNC_LIMIT = 50;
 const MAX_PENDING_FRAMES = 100;
 /** The room event a goim op 4 travels in between gateways (rooms.goim): only gateways listen to those rooms. */
 export const GOIM_PUSH_EVENT = "goim:push";
-const authSchema = z.looseObject({ token: goimTokenSchema });
+// golang-im's load-test TCP client sends a user object with a shop_id and no token: see auth().
+const authSchema = z.looseObject({ token: goimTokenSchema.optional(), shop_id: z.union([z.string().trim().min(1).max(256), z.number()]).optional() });
 const storedSendSchema = z.looseObject({ type: z.enum(["text", "image"]).optional(), msg: z.string(), client_msg_id: z.uuid().optional() });
 
 type DisconnectCode = ErrorCode | "BAD_FRAME" | "IDLE";
@@ -152,7 +154,8 @@ export class GoimConnection {
     try {
       const parsed = authSchema.safeParse(parseJson(frame.body.toString("utf8")));
       if (!parsed.success) throw new ChatError("UNAUTHENTICATED", "the auth body must be the JSON user object from /open/adduser or /auth/login, with its token");
-      const actor = await goimActor(this.ctx.db, this.ctx.config.AUTH_SECRET, parsed.data.token);
+      const { token, shop_id } = parsed.data;
+      const actor = token ? await goimActor(this.ctx.db, this.ctx.config.AUTH_SECRET, token) : await this.newVisitor(shop_id);
       if (this.isClosed) return;
       this.actor = actor;
       this.log.debug({ deviceId: actor.deviceId, kind: actor.kind }, "goim connection authenticated");
@@ -162,6 +165,17 @@ export class GoimConnection {
       const { code, message } = toWireError(err, this.log);
       this.disconnect(code, message, frame.seq);
     }
+  }
+
+  /**
+   * No token but a shop_id (golang-im's load-test client): a new anonymous visitor of that shop, exactly as
+   * /open/adduser would make one (its per-address limit, blacklist and allowed origins), so this grants nothing
+   * the HTTP call does not. Without a shop_id either, there is nobody to be.
+   */
+  private async newVisitor(shopId: string | number | undefined): Promise<Actor> {
+    if (shopId === undefined) throw new ChatError("UNAUTHENTICATED", "the auth body must carry the token from /open/adduser or /auth/login");
+    const { session } = await newGoimVisitor(this.ctx, String(shopId), { ip: this.transport.address });
+    return { kind: "visitor", deviceId: session.visitor.deviceId };
   }
 
   private async heartbeat(frame: Frame, actor: Actor): Promise<void> {

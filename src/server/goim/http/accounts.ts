@@ -2,17 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { Actor } from "../../../core/actor.ts";
 import { registerUsernameAgent, registerUsernameAgentSchema, usernameCredentialsSchema, verifyUsernameCredentials } from "../../../core/agents/username-agent.ts";
-import { isBlocked, blockedError } from "../../../core/blocks/blocks.ts";
 import type { Db } from "../../../core/db.ts";
 import { ChatError } from "../../../core/errors.ts";
 import { avatarUrlOf } from "../../../core/identity/agent-settings.ts";
 import { deviceIdSchema } from "../../../core/ids.ts";
 import { createAgentSession, revokeAgentSession } from "../../../core/sessions/agent-session.ts";
-import { identifyVisitor, identifyVisitorSchema } from "../../../core/visitors/identify-visitor.ts";
 import { clientAddress } from "../../http/client-address.ts";
 import { checkSignInAllowed, signInSucceeded } from "../../limits/sign-in-limits.ts";
-import { rooms } from "../../socket/rooms.ts";
 import { goimActor } from "../goim-actor.ts";
+import { findShop, newGoimVisitor, type Shop } from "../new-visitor.ts";
 import type { GoimDeps } from "../types.ts";
 import { baseUrlOf, okEnvelope, parseFields, readFields, sendRedirect, tokenOf, type Envelope } from "./request.ts";
 import { goimTime, visitorEntry } from "./visitor-entry.ts";
@@ -39,17 +37,6 @@ export type GoimUser = {
   token: string;
 };
 
-type Shop = { id: string; deviceId: string; name: string; avatarKey: string | null };
-const shopSelect = { id: true, deviceId: true, name: true, avatarKey: true } as const;
-
-
-/** A shop_id is the agent's username (golang-im's nickname) or, as Parley answers it, the agent's device id. */
-export async function findShop(db: Db, shopId: string): Promise<Shop> {
-  const where = deviceIdSchema.safeParse(shopId).success ? { deviceId: shopId } : { username: shopId };
-  const shop = await db.agent.findUnique({ where, select: shopSelect });
-  if (!shop) throw new ChatError("NOT_FOUND", "no such shop_id");
-  return shop;
-}
 
 function userObject(req: IncomingMessage, ctx: HttpCtx, shop: Shop, fields: Omit<GoimUser, "shop_id" | "shop_name" | "shop_face" | "platform" | "suburl" | "pushurl" | "remote_addr" | "referer" | "user_agent" | "created_at"> & { created_at?: Date }): GoimUser {
   const base = baseUrlOf(req, ctx.config);
@@ -69,21 +56,11 @@ function userObject(req: IncomingMessage, ctx: HttpCtx, shop: Shop, fields: Omit
   };
 }
 
-const webUrl = (value: string | undefined) => (identifyVisitorSchema.shape.page.safeParse(value).success ? value || undefined : undefined);
-
 /** /open/adduser: a new visitor of the shop, with its conversation (the room) and a visitor token. */
 export async function addUser(req: IncomingMessage, ctx: HttpCtx): Promise<Envelope> {
   const { shop_id } = parseFields(z.object({ shop_id: z.string().trim().min(1, "shop_id is required") }), await readFields(req));
-  const shop = await findShop(ctx.db, shop_id);
-  const ip = clientAddress(req, ctx.config.TRUST_PROXY);
-  if (ip && (await isBlocked(ctx.db, { agentId: shop.id, ip }))) throw blockedError();
-  const referer = webUrl(req.headers.referer);
-  const tokens = { secret: ctx.config.AUTH_SECRET, ttlSeconds: ctx.config.VISITOR_TOKEN_TTL_SECONDS, renewSeconds: ctx.config.VISITOR_TOKEN_RENEW_SECONDS };
-  const beforeNewVisitor = async () => (ip ? ctx.limits.enforce("visitors", ip) : undefined);
-  // The page that called is held to the agent's allowed origins, as the widget is.
-  const session = await identifyVisitor(ctx.db, { agentId: shop.deviceId, page: referer, referrer: referer }, { userAgent: req.headers["user-agent"], ip }, tokens, { beforeNewVisitor });
-  // The agent's open tabs (on any node) join the new room, so the visitor's first message reaches them live.
-  ctx.io.in(rooms.device(shop.deviceId)).socketsJoin(rooms.conversation(session.conversationId));
+  const meta = { ip: clientAddress(req, ctx.config.TRUST_PROXY), userAgent: req.headers["user-agent"], referer: req.headers.referer };
+  const { shop, session } = await newGoimVisitor(ctx, shop_id, meta);
   const { deviceId, label } = session.visitor;
   return okEnvelope(userObject(req, ctx, shop, { user_id: deviceId, nickname: label, face: "", device_id: deviceId, room_id: session.conversationId, token: session.token }));
 }

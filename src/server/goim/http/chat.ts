@@ -14,7 +14,7 @@ import { goimActor } from "../goim-actor.ts";
 import { toGoimMessage } from "../goim-message.ts";
 import { goimSend } from "../goim-send.ts";
 import type { HttpCtx } from "./accounts.ts";
-import { findShop } from "./accounts.ts";
+import { findShop } from "../new-visitor.ts";
 import { baseUrlOf, okEnvelope, pageOf, parseFields, queryOf, readFields, tokenOf, type Envelope } from "./request.ts";
 import { goimTime, visitorEntry } from "./visitor-entry.ts";
 
