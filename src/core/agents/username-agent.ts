@@ -6,7 +6,7 @@ import { newDeviceId } from "../ids.ts";
 import type { AgentProfile } from "./sign-up-agent.ts";
 
 // golang-im's accounts sign in with a name (its "nickname"), kept in Agent.username; they are ordinary agents.
-export const usernameSchema = z
+const usernameSchema = z
   .string()
   .trim()
   .min(1, "nickname is required")

@@ -30,11 +30,11 @@ export type Transport = {
   end: () => void;
 };
 
-export const SYNC_LIMIT = 50;
+const SYNC_LIMIT = 50;
 /** Frames waiting behind a slow one; a client that outruns the server this far is cut rather than buffered without end. */
 const MAX_PENDING_FRAMES = 100;
 /** The room event a goim op 4 travels in between gateways (rooms.goim): only gateways listen to those rooms. */
-export const GOIM_PUSH_EVENT = "goim:push";
+const GOIM_PUSH_EVENT = "goim:push";
 // golang-im's load-test TCP client sends a user object with a shop_id and no token: see auth().
 const authSchema = z.looseObject({ token: goimTokenSchema.optional(), shop_id: z.union([z.string().trim().min(1).max(256), z.number()]).optional() });
 const storedSendSchema = z.looseObject({ type: z.enum(["text", "image"]).optional(), msg: z.string(), client_msg_id: z.uuid().optional() });

@@ -8,7 +8,7 @@ import type { MessageView } from "../../core/messages/message-view.ts";
 import { rooms } from "../socket/rooms.ts";
 import type { GoimDeps } from "./types.ts";
 
-export const goimSendSchema = z.object({
+const goimSendSchema = z.object({
   room_id: z.string(),
   type: z.enum(["text", "image"]).default("text"),
   msg: z.string().min(1, "msg is empty"),

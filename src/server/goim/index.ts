@@ -13,7 +13,7 @@ import { goimRoute } from "./http/router.ts";
 import { RoomTap } from "./room-tap.ts";
 import type { GoimCtx, GoimDeps } from "./types.ts";
 
-export const GOIM_WS_PATH = "/ws";
+const GOIM_WS_PATH = "/ws";
 /** Room for the close frame beyond the largest frame a client may send (16 + 4,096 bytes): a bigger message is refused by ws itself. */
 const WS_MAX_PAYLOAD = 64 * 1024;
 /** A TCP client that stops reading loses its connection once this much waits to be written to it. */

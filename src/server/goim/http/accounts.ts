@@ -18,7 +18,7 @@ import { goimTime, visitorEntry } from "./visitor-entry.ts";
 export type HttpCtx = GoimDeps;
 
 /** The user object golang-im's pages keep and send back as the op 7 auth body. All values are strings. */
-export type GoimUser = {
+type GoimUser = {
   user_id: string;
   nickname: string;
   face: string;

@@ -19,7 +19,7 @@ const ROUTES: Record<string, (req: IncomingMessage, ctx: Ctx, res: ServerRespons
   "/open/addIpblack": addIpBlack,
   "/open/delIpblack": delIpBlack,
 };
-export const GOIM_HTTP_PATHS = new Set([...Object.keys(ROUTES), "/ping", "/auth/logout"]);
+const GOIM_HTTP_PATHS = new Set([...Object.keys(ROUTES), "/ping", "/auth/logout"]);
 
 /** golang-im's HTTP API under its own paths; null when the path is not one of them (the caller routes it on). */
 export function goimRoute(req: IncomingMessage, res: ServerResponse, ctx: Omit<Ctx, "log">, log: Logger): Promise<void> | null {
