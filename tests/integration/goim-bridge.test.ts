@@ -82,6 +82,19 @@ describe("a golang-im visitor over TCP and a Parley agent over Socket.IO", () =>
     expect(await read).toMatchObject({ conversationId: visitor.room_id, deviceId: visitor.user_id, lastReadSeq: 1 });
   });
 
+  it("shows the goim visitor online to the Parley agent while connected, and offline after", async () => {
+    const agent = await seedAgent(server.db);
+    const agentSocket = await connectAgent(server.url, agent.cookie);
+    track(agentSocket);
+    const visitor = await goimVisitor(server.url, agent.deviceId);
+    const online = waitFor<{ deviceId: string; online: boolean }>(agentSocket, "presence:changed", (change) => change.deviceId === visitor.user_id);
+    const client = await tcpVisitor(visitor);
+    expect(await online).toMatchObject({ online: true });
+    const offline = waitFor<{ deviceId: string; online: boolean }>(agentSocket, "presence:changed", (change) => change.deviceId === visitor.user_id);
+    client.close();
+    expect(await offline).toMatchObject({ online: false }); // PRESENCE_GRACE_MS is 0 in tests
+  });
+
   it("refuses a blocked IP on both protocols", async () => {
     const agent = await seedAgent(server.db);
     const visitor = await goimVisitor(server.url, agent.deviceId);
