@@ -71,6 +71,10 @@ const schema = z.object({
   SIGN_IN_IP_RATE_LIMIT: rateLimit("50/15m"),
   /** Agent accounts one IP address may create. */
   SIGN_UP_RATE_LIMIT: rateLimit("5/1h"),
+  /** The port of the goim TCP listener for native clients (golang-im used 6923); unset = no TCP listener. */
+  GOIM_TCP_PORT: optional(z.coerce.number().int().min(0).max(65535)),
+  /** A goim connection (TCP or WebSocket at /ws) that sends nothing for this long is closed; clients beat every 27–30 s. */
+  GOIM_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 export type Config = z.infer<typeof schema> & { AUTH_SECRET: string };

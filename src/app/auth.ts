@@ -1,6 +1,7 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { credentialsSchema, verifyCredentials } from "../core/agents/verify-credentials.ts";
+import { usernameCredentialsSchema, verifyUsernameCredentials } from "../core/agents/username-agent.ts";
 import { cookies } from "next/headers";
 import { SESSION_TTL_MS, createAgentSession, revokeAgentSession } from "../core/sessions/agent-session.ts";
 import { agentFromCookies } from "../core/sessions/session-cookie.ts";
@@ -49,7 +50,9 @@ const authConfig = (): NextAuthConfig => ({
         const retryAfterMs = await checkSignInAllowed(limits, raw.identifier, request.headers.get(CLIENT_ADDRESS_HEADER) ?? undefined);
         if (retryAfterMs) throw new TooManySignInAttempts(retryAfterMs);
         const input = credentialsSchema.safeParse(raw);
-        const agent = input.success ? await verifyCredentials(db(), input.data) : null;
+        // Neither an email nor a phone: the name of an agent registered through golang-im's /auth/register.
+        const byName = input.success ? undefined : usernameCredentialsSchema.safeParse({ nickname: raw.identifier, password: raw.password });
+        const agent = input.success ? await verifyCredentials(db(), input.data) : byName?.success ? await verifyUsernameCredentials(db(), byName.data) : null;
         if (!agent) throw new WrongCredentials();
         await signInSucceeded(limits, raw.identifier);
         // A session row per sign-in: the cookie alone cannot be revoked, the row can.

@@ -17,6 +17,7 @@ import { health } from "./http/health.ts";
 import { sendJson } from "./http/respond.ts";
 import { getUpload, postUpload, type UploadDeps } from "./http/uploads.ts";
 import { deleteAvatar, getAvatar, postAvatar } from "./http/agent-avatar.ts";
+import { mountGoim, type Goim } from "./goim/index.ts";
 import { Inflight } from "./inflight.ts";
 import { createLimits, type Limits } from "./limits/limits.ts";
 import { visitors } from "./http/visitors.ts";
@@ -56,7 +57,7 @@ export type Next = {
  * `limits`: the rate limits; by default from config, in Redis when `redis` is set.
  */
 export type AppDeps = { config: Config; db: Db; log: Logger; next?: Next; redis?: RedisLink; presence?: Presence; store?: FileStore; limits?: Limits };
-export type App = { io: ChatServer; limits: Limits; close: () => Promise<void> };
+export type App = { io: ChatServer; limits: Limits; goim: Goim; close: () => Promise<void> };
 
 /** Mounts Parley on an HTTP server: its own HTTP routes, Socket.IO, and Next.js for everything else. */
 export function createApp(httpServer: HttpServer, { config, db, log, next, redis, presence = new PresenceTracker(), store = new DiskFileStore(config.UPLOADS_DIR), limits = createLimits(config, redis?.client) }: AppDeps): App {
@@ -113,6 +114,9 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     socket.on("visitor:update-profile", visitorUpdateProfile(ctx));
   });
 
+  // golang-im's protocol and HTTP API (goim frames over /ws and GOIM_TCP_PORT): docs/golang-im.md
+  const goim = mountGoim(httpServer, { io, db, log, config, presence, limits, store, inflight, isCongested });
+
   // Signing out (in the Next.js half) deletes the session row; its sockets go at once, not at their next request.
   const stopListening = onSessionRevoked((sessionToken) => io.in(rooms.session(sessionToken)).disconnectSockets(true));
   // Sessions that end without a sign-out (expired, or deleted in the database) are caught by a periodic check.
@@ -128,6 +132,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   });
   httpServer.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url?.startsWith(SOCKET_PATH)) return; // Socket.IO's own listener takes it
+    if (goim.handleUpgrade(req, socket, head)) return;
     if (next) next.upgrade(req, socket, head).catch(() => socket.destroy());
     else socket.destroy();
   });
@@ -146,6 +151,8 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     if (avatar && (req.method === "GET" || req.method === "HEAD")) return getAvatar(req, res, avatar[1]!, { ...uploads, log: requestLog });
     const served = UPLOAD_PATH.exec(path);
     if (served && (req.method === "GET" || req.method === "HEAD")) return getUpload(req, res, served[1]!, served[2] ? "thumbnail" : "original", { ...uploads, log: requestLog });
+    const goimAnswer = goim.handleRequest(req, res, requestLog);
+    if (goimAnswer) return goimAnswer;
     // The visitor window may be framed only by its agent's allowed origins (/im.html is its old name).
     if (path === "/im" || path === "/im.html") await restrictFraming(req, res, db);
     if (next) {
@@ -159,6 +166,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   return {
     io,
     limits,
+    goim,
     close: async () => {
       isShuttingDown = true; // from now on /api/health answers 503 and new sockets are refused
       stopListening();
@@ -166,6 +174,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
       // Writes already under way are stored and acked before their sockets go; then every client is
       // told to leave, reconnects (to another node behind the balancer) and syncs what it missed.
       await inflight.idle(config.SHUTDOWN_TIMEOUT_MS / 2);
+      await goim.close();
       io.disconnectSockets(true);
       await io.close(); // also stops the HTTP server listening
       httpServer.closeAllConnections();

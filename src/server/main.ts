@@ -40,6 +40,7 @@ export async function startNode(config: Config, log: Logger, { withNext = true }
   const app = createApp(httpServer, { config, db, log, redis, presence, next });
   shareLimits(app.limits); // sign-in and sign-up, in the Next.js half, count on the same limiters
   await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
+  await app.goim.ready; // a GOIM_TCP_PORT that cannot be bound stops the boot, as a busy PORT would
   const { port } = httpServer.address() as AddressInfo;
   log.info({ url: `http://localhost:${port}`, mode: dev ? "development" : "production" }, "Parley is listening");
 

@@ -7,5 +7,7 @@ export const rooms = {
   device: (id: DeviceId) => `device:${id}`, // all tabs of one visitor, or all of one agent's tabs and browsers
   verifiedVisitors: (agentDeviceId: DeviceId) => `verified:${agentDeviceId}`, // visitors proven with this agent's identity secret
   // Hashed, so the session token itself never appears in adapter traffic or debug output.
+  // goim clients' op-4 payloads (typing, greetings): only goim gateways listen here, Socket.IO clients never join it.
+  goim: (id: ConversationId) => `goim:${id}`,
   session: (sessionToken: string) => `session:${createHash("sha256").update(sessionToken).digest("hex").slice(0, 32)}`,
 } as const;
