@@ -108,7 +108,7 @@ export function UploadCard({ upload, onDismiss }: { upload: PendingUpload; onDis
       {isFailed ? (
         <p role="alert" className="mt-2 text-xs font-medium text-red-700">
           <span className="sr-only">{upload.name}: </span>
-          {t("uploadNotSent")} {upload.error}
+          {t("uploadNotSent")} {upload.error && ("key" in upload.error ? t(upload.error.key, upload.error.vars) : upload.error.text)}
         </p>
       ) : (
         <div

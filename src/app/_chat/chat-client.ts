@@ -13,7 +13,7 @@ import type {
 } from "../../server/socket/contract.ts";
 import { contiguousSeq, mergeBySeq, withNewest } from "./held-messages.ts";
 import { clientStore } from "./store.ts";
-import { IMAGE_TYPES, uploadFile } from "./upload-file.ts";
+import { IMAGE_TYPES, UploadError, uploadFile } from "./upload-file.ts";
 
 export type Outgoing = {
   conversationId: string;
@@ -33,7 +33,7 @@ export type PendingUpload = {
   previewUrl: string | null; // an object URL of the file itself, for what claims to be an image
   progress: number; // 0..1
   status: "uploading" | "failed";
-  error?: string;
+  error?: UploadError["reason"];
 };
 /** How much older history a conversation has beyond what is held, and whether a page of it is on its way. */
 export type HistoryState = { hasMore: boolean; loadingOlder: boolean };
@@ -343,7 +343,7 @@ export class ChatClient {
       this.send(conversationId, "", stored);
     } catch (err) {
       if (abort.signal.aborted) return; // dismissed by the user: already gone from the list
-      this.patchUpload(id, { status: "failed", error: (err as Error).message });
+      this.patchUpload(id, { status: "failed", error: err instanceof UploadError ? err.reason : { text: (err as Error).message } });
     } finally {
       this.uploadAborts.delete(id);
     }

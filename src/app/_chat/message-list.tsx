@@ -1,6 +1,6 @@
 "use client";
 
-import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode, type Ref } from "react";
+import { Fragment, useEffect, useMemo, useRef, useState, type ReactNode, type Ref, type UIEvent } from "react";
 import { Virtuoso, type ItemProps, type ListProps, type VirtuosoHandle } from "react-virtuoso";
 import type { MessageView, UploadView } from "../../server/socket/contract.ts";
 import { useLocale, useT } from "../_i18n/i18n-provider.tsx";
@@ -91,6 +91,20 @@ export function MessageList(props: Props) {
   let unseen = 0;
   for (let i = messages.length - 1; i >= 0 && messages[i]!.seq > seenSeq; i--) if (messages[i]!.senderDeviceId !== selfDeviceId) unseen++;
 
+  // Following new messages: on while the reader is at the bottom, off once they scroll up themselves. Virtuoso's
+  // own at-bottom test alone loses the bottom when many messages land at once (their sizes are still estimates).
+  const follow = useRef(true);
+  const lastScroll = useRef({ top: 0, height: 0 });
+  const onScroll = (event: UIEvent<HTMLElement>) => {
+    const { scrollTop, scrollHeight } = event.currentTarget;
+    if (scrollTop < lastScroll.current.top - 1 && scrollHeight === lastScroll.current.height) follow.current = false; // moved up, content unchanged: the reader did it
+    lastScroll.current = { top: scrollTop, height: scrollHeight };
+  };
+  const onAtBottom = (isAtBottom: boolean) => {
+    if (isAtBottom) follow.current = true;
+    setAtBottom(isAtBottom);
+  };
+
   // Something this side just wrote goes to the bottom and is shown there, wherever the reader was.
   const written = pending.length + uploads.length;
   const writtenBefore = useRef(written);
@@ -177,9 +191,10 @@ export function MessageList(props: Props) {
         firstItemIndex={firstItemIndex}
         initialTopMostItemIndex={{ index: "LAST", align: "end" }}
         alignToBottom
-        followOutput={(isAtBottom) => (isAtBottom ? "auto" : false)}
+        followOutput={(isAtBottom) => (isAtBottom || follow.current ? "auto" : false)}
+        onScroll={onScroll}
         atBottomThreshold={60}
-        atBottomStateChange={setAtBottom}
+        atBottomStateChange={onAtBottom}
         atTopThreshold={400}
         atTopStateChange={setAtTop}
         increaseViewportBy={{ top: 600, bottom: 200 }}

@@ -1,6 +1,7 @@
 import { defineMessages } from "../locale.ts";
 
 /** The conversation shared by the console and the visitor window (src/app/_chat, except the message box). */
+export type ChatMessageKey = keyof (typeof chatMessages)["en"];
 export const chatMessages = defineMessages({
   en: {
     messages: "Messages",
@@ -33,6 +34,12 @@ export const chatMessages = defineMessages({
     uploadNotSent: "Not sent.",
     uploading: "Uploading {name}",
     close: "Close",
+    uploadSessionEnded: "Your session has ended. Reload the page and try again.",
+    uploadTooBig: "This file is too big to send.",
+    uploadWrongType: "Only images (PNG, JPEG, GIF, WebP) and PDFs can be sent.",
+    uploadTooMany: "Too many files in a short time. Wait a minute and try again.",
+    uploadNetwork: "The upload failed. Check your connection and try again.",
+    uploadFailedStatus: "The upload failed ({status}).",
   },
   "zh-CN": {
     messages: "消息",
@@ -65,5 +72,11 @@ export const chatMessages = defineMessages({
     uploadNotSent: "未发送。",
     uploading: "正在上传 {name}",
     close: "关闭",
+    uploadSessionEnded: "你的登录已过期。请刷新页面后重试。",
+    uploadTooBig: "文件太大，无法发送。",
+    uploadWrongType: "只能发送图片（PNG、JPEG、GIF、WebP）和 PDF 文件。",
+    uploadTooMany: "短时间内发送的文件太多，请稍等一分钟再试。",
+    uploadNetwork: "上传失败。请检查网络连接后重试。",
+    uploadFailedStatus: "上传失败（{status}）。",
   },
 });
