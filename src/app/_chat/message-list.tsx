@@ -79,10 +79,12 @@ export function MessageList(props: Props) {
   const above = anchor.current === undefined ? 0 : messages.findIndex((m) => m.seq === anchor.current);
   const firstItemIndex = FIRST_INDEX - Math.max(0, above);
 
-  // Near the top with older history on the server: fetch the page before (again after it lands, if still near the top).
+  // Near the top with older history on the server: fetch the page before, and again once it has landed if the
+  // reader is still near the top. A page that failed is asked for again only when the reader comes back up.
+  const lowestSeq = messages[0]?.seq;
   useEffect(() => {
-    if (atTop && hasMore && !loadingOlder) onLoadOlder();
-  }, [atTop, hasMore, loadingOlder, onLoadOlder]);
+    if (atTop && hasMore) onLoadOlder();
+  }, [atTop, hasMore, lowestSeq, onLoadOlder]);
 
   const newestSeq = messages.at(-1)?.seq ?? 0;
   useEffect(() => {
