@@ -32,6 +32,7 @@ import { conversationGet } from "./socket/handlers/conversation-get.ts";
 import { conversationList } from "./socket/handlers/conversation-list.ts";
 import { conversationMarkRead } from "./socket/handlers/conversation-mark-read.ts";
 import { conversationReopen, conversationResolve } from "./socket/handlers/conversation-status.ts";
+import { messageHistory } from "./socket/handlers/message-history.ts";
 import { messageSend } from "./socket/handlers/message-send.ts";
 import { messageSync } from "./socket/handlers/message-sync.ts";
 import { typingSet } from "./socket/handlers/typing-set.ts";
@@ -99,6 +100,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     socket.on("conversation:get", conversationGet(ctx));
     socket.on("message:send", messageSend(ctx));
     socket.on("message:sync", messageSync(ctx));
+    socket.on("message:history", messageHistory(ctx));
     socket.on("conversation:mark-read", conversationMarkRead(ctx));
     socket.on("conversation:resolve", conversationResolve(ctx));
     socket.on("conversation:reopen", conversationReopen(ctx));

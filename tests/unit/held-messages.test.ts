@@ -35,6 +35,17 @@ describe("mergeBySeq", () => {
 
   it("orders messages by seq whatever order they arrive in", () => {
     expect(mergeBySeq([message(3)], [message(1), message(2)]).map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(mergeBySeq([message(1), message(5)], [message(4), message(2), message(3)]).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("prepends an older page and appends newer messages, deduplicated", () => {
+    const held = [message(51), message(52)];
+    expect(mergeBySeq(held, [message(49), message(50), message(50)]).map((m) => m.seq)).toEqual([49, 50, 51, 52]);
+    expect(mergeBySeq(held, [message(54), message(53), message(54)]).map((m) => m.seq)).toEqual([51, 52, 53, 54]);
+  });
+
+  it("replaces a held message by the copy that arrives again", () => {
+    expect(mergeBySeq([message(1), message(2)], [message(2, peer, "again")]).map((m) => m.body)).toEqual(["m1", "again"]);
   });
 });
 
@@ -47,8 +58,17 @@ describe("contiguousSeq", () => {
     expect(contiguousSeq([message(1), message(2), message(5)])).toBe(2);
   });
 
-  it("is 0 when the first message held is not seq 1", () => {
-    expect(contiguousSeq([message(2), message(3)])).toBe(0);
+  it("starts at the lowest seq held: the newest page of a long history is a run of its own", () => {
+    expect(contiguousSeq([message(9951), message(9952), message(9953)])).toBe(9953);
+    expect(contiguousSeq([message(2), message(3)])).toBe(3);
+  });
+
+  it("stops at a gap above a run that does not start at seq 1", () => {
+    expect(contiguousSeq([message(40), message(41), message(42), message(45), message(46)])).toBe(42);
+  });
+
+  it("is the one seq held when only one is", () => {
+    expect(contiguousSeq([message(7)])).toBe(7);
   });
 });
 

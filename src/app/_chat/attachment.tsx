@@ -2,6 +2,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { UploadView } from "../../server/socket/contract.ts";
+import { useT } from "../_i18n/i18n-provider.tsx";
+import { chatMessages } from "../_i18n/messages/chat.ts";
 import type { PendingUpload } from "./chat-client.ts";
 import { formatSize } from "./upload-file.ts";
 
@@ -21,13 +23,14 @@ type AttachmentProps = { attachment: UploadView; caption: string; isOwn: boolean
 
 /** An image message: the preview, a button that opens it full size, and its caption below. */
 export function ImageMessage({ attachment, caption, isOwn, label, faded, onOpen }: AttachmentProps & { onOpen: (attachment: UploadView) => void }) {
+  const t = useT(chatMessages);
   const size = displaySize(attachment);
   return (
     <figure aria-label={`${label}: ${attachment.name}`} className={`max-w-[80%] overflow-hidden rounded-2xl shadow-sm ${bubbleTone(isOwn)} ${faded ? "opacity-70" : ""}`}>
       <button
         type="button"
         aria-haspopup="dialog"
-        aria-label={`Enlarge ${attachment.name}`}
+        aria-label={t("enlarge", { name: attachment.name })}
         onClick={() => onOpen(attachment)}
         className="block cursor-zoom-in focus-visible:outline-2 focus-visible:-outline-offset-4 focus-visible:outline-white"
       >
@@ -48,6 +51,7 @@ export function ImageMessage({ attachment, caption, isOwn, label, faded, onOpen 
 
 /** A file message (a PDF): a named download link with its size, and its caption below. */
 export function FileMessage({ attachment, caption, isOwn, label, faded }: AttachmentProps) {
+  const t = useT(chatMessages);
   const size = formatSize(attachment.size);
   return (
     <figure aria-label={`${label}: ${attachment.name}`} className={`max-w-[80%] rounded-2xl shadow-sm ${bubbleTone(isOwn)} ${faded ? "opacity-70" : ""}`}>
@@ -55,7 +59,7 @@ export function FileMessage({ attachment, caption, isOwn, label, faded }: Attach
         href={attachment.url}
         download={attachment.name}
         rel="noopener noreferrer"
-        aria-label={`Download ${attachment.name}, ${size}`}
+        aria-label={t("downloadFile", { name: attachment.name, size })}
         className="flex min-w-52 items-center gap-3 rounded-2xl px-3 py-2.5 hover:bg-black/5 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600"
       >
         <FileIcon className={`h-9 w-9 shrink-0 ${isOwn ? "text-white/90" : "text-brand-600"}`} />
@@ -72,6 +76,7 @@ export function FileMessage({ attachment, caption, isOwn, label, faded }: Attach
 
 /** A file still on its way to the server, with a progress bar; or the reason it was refused, and a way to clear it. */
 export function UploadCard({ upload, onDismiss }: { upload: PendingUpload; onDismiss: () => void }) {
+  const t = useT(chatMessages);
   const percent = Math.round(upload.progress * 100);
   const isFailed = upload.status === "failed";
   const [isPreviewBroken, setPreviewBroken] = useState(false); // a file that only claimed to be an image
@@ -94,7 +99,7 @@ export function UploadCard({ upload, onDismiss }: { upload: PendingUpload; onDis
         <button
           type="button"
           onClick={onDismiss}
-          aria-label={isFailed ? `Dismiss ${upload.name}` : `Cancel sending ${upload.name}`}
+          aria-label={isFailed ? t("dismissFile", { name: upload.name }) : t("cancelSending", { name: upload.name })}
           className="flex h-8 w-8 shrink-0 items-center justify-center rounded-full text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-brand-600"
         >
           <CloseIcon className="h-4 w-4" />
@@ -102,12 +107,13 @@ export function UploadCard({ upload, onDismiss }: { upload: PendingUpload; onDis
       </div>
       {isFailed ? (
         <p role="alert" className="mt-2 text-xs font-medium text-red-700">
-          <span className="sr-only">{upload.name}: </span>Not sent. {upload.error}
+          <span className="sr-only">{upload.name}: </span>
+          {t("uploadNotSent")} {upload.error && ("key" in upload.error ? t(upload.error.key, upload.error.vars) : upload.error.text)}
         </p>
       ) : (
         <div
           role="progressbar"
-          aria-label={`Uploading ${upload.name}`}
+          aria-label={t("uploading", { name: upload.name })}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={percent}
@@ -125,6 +131,7 @@ export function UploadCard({ upload, onDismiss }: { upload: PendingUpload; onDis
  * and gives focus back to the thumbnail's button afterwards.
  */
 export function ImageViewer({ attachment, onClose }: { attachment: UploadView; onClose: () => void }) {
+  const t = useT(chatMessages);
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     // Unmounting takes it out of the top layer; closing it there would fire a late "close" into React.
@@ -149,7 +156,7 @@ export function ImageViewer({ attachment, onClose }: { attachment: UploadView; o
             className="flex items-center gap-1.5 rounded-lg bg-white/10 px-3 py-1.5 text-sm font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white"
           >
             <CloseIcon className="h-4 w-4" />
-            Close
+            {t("close")}
           </button>
           <a
             href={attachment.url}
@@ -158,7 +165,7 @@ export function ImageViewer({ attachment, onClose }: { attachment: UploadView; o
             className="flex items-center gap-1.5 rounded-lg bg-white/10 px-3 py-1.5 text-sm font-medium hover:bg-white/20 focus-visible:outline-2 focus-visible:outline-white"
           >
             <DownloadIcon className="h-4 w-4" />
-            Download
+            {t("download")}
           </a>
         </div>
         {/* Clicking beside the picture closes it, as on the backdrop of any lightbox. */}

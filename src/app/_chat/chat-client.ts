@@ -13,7 +13,7 @@ import type {
 } from "../../server/socket/contract.ts";
 import { contiguousSeq, mergeBySeq, withNewest } from "./held-messages.ts";
 import { clientStore } from "./store.ts";
-import { IMAGE_TYPES, uploadFile } from "./upload-file.ts";
+import { IMAGE_TYPES, UploadError, uploadFile } from "./upload-file.ts";
 
 export type Outgoing = {
   conversationId: string;
@@ -33,12 +33,15 @@ export type PendingUpload = {
   previewUrl: string | null; // an object URL of the file itself, for what claims to be an image
   progress: number; // 0..1
   status: "uploading" | "failed";
-  error?: string;
+  error?: UploadError["reason"];
 };
+/** How much older history a conversation has beyond what is held, and whether a page of it is on its way. */
+export type HistoryState = { hasMore: boolean; loadingOlder: boolean };
 export type ChatState = {
   connection: "connecting" | "online" | "offline";
   inbox: Readonly<Record<string, InboxEntry>>;
-  messages: Readonly<Record<string, readonly MessageView[]>>; // conversations whose history is loaded, by seq
+  messages: Readonly<Record<string, readonly MessageView[]>>; // open conversations: a contiguous range of seqs, newest page first, by seq
+  history: Readonly<Record<string, HistoryState>>; // conversations whose newest page is loaded
   outbox: readonly Outgoing[]; // sent but not yet acknowledged: shown as "sending", resent until acked
   uploads: readonly PendingUpload[]; // not kept across reloads: the File is gone with the page
   peerTyping: Readonly<Record<string, boolean>>; // by conversation: the other side is typing now
@@ -48,6 +51,7 @@ export type ChatClientOptions = { deviceId: string; auth?: { token: string; page
 
 const ACK_TIMEOUT_MS = 8000;
 const SYNC_PAGE = 100;
+const HISTORY_PAGE = 50;
 const TYPING_RESEND_MS = 3000; // "still typing" at most this often
 const TYPING_IDLE_MS = 4000; // no keystroke for this long: stopped typing
 const TYPING_EXPIRY_MS = 6000; // a peer's "typing" without news for this long is dropped (its "false" may be lost)
@@ -62,8 +66,9 @@ export class AckError extends Error {
 
 /**
  * The browser side of the protocol (docs/protocol.md), shared by the visitor window and the console:
- * an outbox kept in localStorage and resent with the same clientMsgId until acked, and a sync from the
- * last seq held on every connect and whenever a hidden tab becomes visible.
+ * an outbox kept in localStorage and resent with the same clientMsgId until acked; a conversation opens on
+ * its newest page and loads older pages on demand (§22); a sync from the end of the contiguous run held on
+ * every connect and whenever a hidden tab becomes visible (§12).
  */
 export class ChatClient {
   private state: ChatState;
@@ -72,6 +77,7 @@ export class ChatClient {
   private readonly storageKey: string;
   private readonly syncing = new Map<string, Promise<void>>();
   private readonly resyncWanted = new Set<string>();
+  private readonly loadingOlder = new Map<string, Promise<void>>();
   private flushing = false;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelay = 1000;
@@ -86,7 +92,7 @@ export class ChatClient {
 
   constructor(private readonly options: ChatClientOptions) {
     this.storageKey = `parley.outbox.${options.deviceId}`;
-    this.state = { connection: "connecting", inbox: {}, messages: {}, outbox: this.loadOutbox(), uploads: [], peerTyping: {} };
+    this.state = { connection: "connecting", inbox: {}, messages: {}, history: {}, outbox: this.loadOutbox(), uploads: [], peerTyping: {} };
     this.socket = io({ auth: options.auth ?? {}, transports: ["websocket", "polling"] });
     this.socket.on("connect", () => this.onConnect());
     this.socket.on("disconnect", (reason) => {
@@ -139,13 +145,38 @@ export class ChatClient {
     this.socket.close();
   }
 
-  /** Shows a conversation: loads its history (or what was missed) and marks it read while visible. */
+  /** Shows a conversation: loads its newest page (then what was missed since) and marks it read while visible. */
   async open(conversationId: string): Promise<void> {
     this.active = conversationId;
     if (!this.state.messages[conversationId]) this.set({ messages: { ...this.state.messages, [conversationId]: [] } });
     if (!this.state.inbox[conversationId]) await this.fetchSummary(conversationId);
     await this.sync(conversationId);
     this.markRead(conversationId);
+  }
+
+  /**
+   * Loads the page of messages before the lowest one held (docs/protocol.md §22), once at a time per
+   * conversation; does nothing when the conversation's newest page is not loaded yet or nothing older exists.
+   */
+  loadOlder(conversationId: string): Promise<void> {
+    const running = this.loadingOlder.get(conversationId);
+    if (running) return running;
+    const history = this.state.history[conversationId];
+    const lowest = this.state.messages[conversationId]?.[0];
+    if (!history?.hasMore || !lowest) return Promise.resolve();
+    this.setHistory(conversationId, { loadingOlder: true });
+    const run = this.request("message:history", { conversationId, beforeSeq: lowest.seq, limit: HISTORY_PAGE })
+      .then((page) => {
+        this.merge(conversationId, page.messages);
+        this.setHistory(conversationId, { hasMore: page.hasMore });
+      })
+      .catch(() => undefined) // disconnected or timed out: scrolling up again tries again
+      .finally(() => {
+        this.loadingOlder.delete(conversationId);
+        this.setHistory(conversationId, { loadingOlder: false });
+      });
+    this.loadingOlder.set(conversationId, run);
+    return run;
   }
 
   send(conversationId: string, body: string, attachment?: UploadView): void {
@@ -260,7 +291,10 @@ export class ChatClient {
     if (this.active) this.markRead(this.active);
   }
 
-  /** Pages through message:sync from the last seq held until hasMore is false. One sync per conversation at a time. */
+  /**
+   * Loads the newest page if it is not held yet, then pages through message:sync from the end of the contiguous
+   * run held until hasMore is false. One sync per conversation at a time.
+   */
   private sync(conversationId: string): Promise<void> {
     const running = this.syncing.get(conversationId);
     if (running) {
@@ -278,6 +312,12 @@ export class ChatClient {
 
   private async pageThrough(conversationId: string): Promise<void> {
     try {
+      if (!this.state.history[conversationId]) {
+        // Never a sync from 0 through a long history: the newest page first, then whatever arrived meanwhile.
+        const newest = await this.request("message:history", { conversationId, limit: HISTORY_PAGE });
+        this.merge(conversationId, newest.messages);
+        this.setHistory(conversationId, { hasMore: newest.hasMore });
+      }
       let hasMore = true;
       while (hasMore && this.socket.connected) {
         const page = await this.request("message:sync", { conversationId, afterSeq: this.lastSeqHeld(conversationId), limit: SYNC_PAGE });
@@ -303,7 +343,7 @@ export class ChatClient {
       this.send(conversationId, "", stored);
     } catch (err) {
       if (abort.signal.aborted) return; // dismissed by the user: already gone from the list
-      this.patchUpload(id, { status: "failed", error: (err as Error).message });
+      this.patchUpload(id, { status: "failed", error: err instanceof UploadError ? err.reason : { text: (err as Error).message } });
     } finally {
       this.uploadAborts.delete(id);
     }
@@ -442,6 +482,11 @@ export class ChatClient {
   }
 
   // --- plumbing ---
+  private setHistory(conversationId: string, patch: Partial<HistoryState>): void {
+    const current = this.state.history[conversationId] ?? { hasMore: false, loadingOlder: false };
+    this.set({ history: { ...this.state.history, [conversationId]: { ...current, ...patch } } });
+  }
+
   private lastSeqHeld(conversationId: string): number {
     return contiguousSeq(this.state.messages[conversationId] ?? []);
   }

@@ -1,11 +1,14 @@
 "use client";
 
 import { useEffect, useRef, useState, type DragEvent, type ReactNode } from "react";
+import { useT } from "../_i18n/i18n-provider.tsx";
+import { chatMessages } from "../_i18n/messages/chat.ts";
 
 const isFileDrag = (event: { dataTransfer: DataTransfer | null }) => event.dataTransfer?.types.includes("Files") ?? false;
 
 /** Files dropped anywhere on `children` are sent; while files are dragged over it, it says so. */
 export function FileDropZone({ onFiles, className, children }: { onFiles: (files: File[]) => void; className?: string; children: ReactNode }) {
+  const t = useT(chatMessages);
   const [isOver, setOver] = useState(false);
   // dragenter and dragleave fire for every child crossed; the zone is left when they balance out.
   const depth = useRef(0);
@@ -50,7 +53,7 @@ export function FileDropZone({ onFiles, className, children }: { onFiles: (files
       {children}
       {isOver && (
         <div className="pointer-events-none absolute inset-2 z-10 flex items-center justify-center rounded-2xl border-2 border-dashed border-brand-500 bg-brand-50/90 text-sm font-semibold text-brand-700">
-          Drop to send
+          {t("dropToSend")}
         </div>
       )}
     </div>

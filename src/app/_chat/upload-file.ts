@@ -1,17 +1,24 @@
 import type { UploadView } from "../../server/socket/contract.ts";
+import type { ChatMessageKey } from "../_i18n/messages/chat.ts";
 
 /** What the server accepts (it judges by content; this only narrows the file picker). */
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 export const ACCEPTED_TYPES = [...IMAGE_TYPES, "application/pdf"].join(",");
 
 // Chosen by HTTP status, not by body: a balancer in front of the nodes may answer 413 itself, in HTML.
-const MESSAGE_BY_STATUS: Record<number, string> = {
-  401: "Your session has ended. Reload the page and try again.",
-  413: "This file is too big to send.",
-  415: "Only images (PNG, JPEG, GIF, WebP) and PDFs can be sent.",
-  429: "Too many files in a short time. Wait a minute and try again.",
+const KEY_BY_STATUS: Record<number, ChatMessageKey> = {
+  401: "uploadSessionEnded",
+  413: "uploadTooBig",
+  415: "uploadWrongType",
+  429: "uploadTooMany",
 };
-const NETWORK_MESSAGE = "The upload failed. Check your connection and try again.";
+
+/** Why an upload failed: a text of src/app/_i18n/messages/chat.ts (shown in the page's language), or the server's own words. */
+export class UploadError extends Error {
+  constructor(readonly reason: { key: ChatMessageKey; vars?: Record<string, string | number> } | { text: string }) {
+    super("key" in reason ? reason.key : reason.text);
+  }
+}
 
 type UploadOptions = { conversationId: string; file: File; token?: string; signal: AbortSignal; onProgress: (fraction: number) => void };
 
@@ -33,9 +40,10 @@ export function uploadFile({ conversationId, file, token, signal, onProgress }: 
       const reply = xhr.response as { ok: true; data: { upload: UploadView } } | { ok: false; error?: { message?: string } } | null;
       if (xhr.status === 200 && reply?.ok) return resolve(reply.data.upload);
       const serverMessage = reply && !reply.ok ? reply.error?.message : undefined;
-      reject(new Error(MESSAGE_BY_STATUS[xhr.status] ?? serverMessage ?? `The upload failed (${xhr.status}).`));
+      const key = KEY_BY_STATUS[xhr.status];
+      reject(new UploadError(key ? { key } : serverMessage ? { text: serverMessage } : { key: "uploadFailedStatus", vars: { status: xhr.status } }));
     };
-    xhr.onerror = () => reject(new Error(NETWORK_MESSAGE));
+    xhr.onerror = () => reject(new UploadError({ key: "uploadNetwork" }));
     xhr.onabort = () => reject(new Error("Cancelled"));
     signal.addEventListener("abort", () => xhr.abort(), { once: true });
     xhr.send(form);

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
 import { ChatClient, type ChatClientOptions, type ChatState } from "./chat-client.ts";
 
-const EMPTY: ChatState = { connection: "connecting", inbox: {}, messages: {}, outbox: [], uploads: [], peerTyping: {} };
+const EMPTY: ChatState = { connection: "connecting", inbox: {}, messages: {}, history: {}, outbox: [], uploads: [], peerTyping: {} };
 
 /** One ChatClient for the component's lifetime (or until its options change), and its state as React state. */
 export function useChatClient(options: ChatClientOptions | null): { client: ChatClient | null; state: ChatState } {
