@@ -10,6 +10,7 @@ import type {
   ServerToClientEvents,
   TypingChange,
   UploadView,
+  VisitorProfile,
 } from "../../server/socket/contract.ts";
 import { contiguousSeq, mergeBySeq, withNewest } from "./held-messages.ts";
 import { clientStore } from "./store.ts";
@@ -115,6 +116,7 @@ export class ChatClient {
     this.socket.on("presence:changed", (change) => this.applyPresence(change));
     this.socket.on("typing:changed", (change) => this.applyTyping(change));
     this.socket.on("conversation:updated", (change) => this.applyStatus(change));
+    this.socket.on("visitor:updated", (visitor) => this.applyVisitor(visitor));
     document.addEventListener("visibilitychange", this.onVisibility);
     window.addEventListener("offline", this.onOffline);
     window.addEventListener("online", this.onOnline);
@@ -131,6 +133,31 @@ export class ChatClient {
 
   get deviceId(): string {
     return this.options.deviceId;
+  }
+
+  /** Listens to one server event (say, `visitor:updated` for the console's visitor panel); returns the way to stop. */
+  on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): () => void {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io's typed on() cannot follow a generic event name
+    const socket = this.socket as any;
+    socket.on(event, listener);
+    return () => socket.off(event, listener);
+  }
+
+  /**
+   * Takes inbox rows the caller fetched itself (a further page of `conversation:list`) into the live inbox, so
+   * presence, status and new messages keep them current. Rows already held are live already and stay as they are.
+   */
+  adopt(entries: readonly InboxEntry[]): void {
+    const fresh = entries.filter((entry) => !this.state.inbox[entry.id]);
+    if (!fresh.length) return;
+    const inbox = { ...this.state.inbox };
+    for (const entry of fresh) inbox[entry.id] = entry;
+    this.set({ inbox });
+  }
+
+  /** No conversation is on screen any more (the console's phone layout went back to the list): nothing gets marked read. */
+  leave(): void {
+    this.active = undefined;
   }
 
   close(): void {
@@ -465,6 +492,15 @@ export class ChatClient {
     if (!this.state.peerTyping[conversationId]) return;
     const { [conversationId]: _, ...rest } = this.state.peerTyping;
     this.set({ peerTyping: rest });
+  }
+
+  /** A visitor told us their name or email: the inbox calls them by it from now on (as the server's summaries do). */
+  private applyVisitor({ deviceId, displayName }: VisitorProfile): void {
+    const changed = Object.values(this.state.inbox).filter((entry) => entry.peer.deviceId === deviceId && entry.peer.label !== displayName);
+    if (!changed.length) return;
+    const inbox = { ...this.state.inbox };
+    for (const entry of changed) inbox[entry.id] = { ...entry, peer: { ...entry.peer, label: displayName } };
+    this.set({ inbox });
   }
 
   private applyStatus({ conversationId, status }: ConversationStatusChange): void {

@@ -80,7 +80,10 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
         </nav>
         <section aria-label={t("conversation")} className={`${current ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col bg-slate-50`}>
           {current && client ? (
-            <ConversationPane client={client} state={state} current={current} onBack={() => setSelected(null)} cannedReplies={cannedReplies} />
+            <ConversationPane client={client} state={state} current={current} onBack={() => {
+                setSelected(null);
+                client.leave();
+              }} cannedReplies={cannedReplies} />
           ) : (
             <p className="m-auto text-sm text-slate-500">{t("pickConversation")}</p>
           )}

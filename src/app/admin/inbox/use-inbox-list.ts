@@ -41,6 +41,7 @@ export function useInboxList(client: ChatClient | null, state: ChatState, filter
       .request("conversation:list", { limit: PAGE_SIZE, filter, ...(query && { query }) })
       .then((page) => {
         if (!isCurrent) return;
+        client.adopt(page.conversations);
         // The same list after a reconnect keeps the pages already loaded; another list starts afresh.
         setLoaded((previous) => {
           if (previous?.key !== key) return { key, pages: addPage(NO_PAGES, page), count: 1 };
@@ -65,6 +66,7 @@ export function useInboxList(client: ChatClient | null, state: ChatState, filter
     client
       .request("conversation:list", { limit: PAGE_SIZE, filter, cursor: nextCursor, ...(query && { query }) })
       .then((page) => {
+        client.adopt(page.conversations); // live from now on, whichever list is showing
         if (keyRef.current !== forKey) return;
         setLoaded((previous) => (previous?.key === forKey && previous.pages.nextCursor === nextCursor ? { key: forKey, pages: addPage(previous.pages, page), count: previous.count + 1 } : previous));
       })

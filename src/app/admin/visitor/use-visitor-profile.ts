@@ -12,10 +12,9 @@ export type VisitorProfileState = {
 };
 
 /**
- * One visitor's profile (`visitor:get`), fetched again whenever `refreshKey` changes. The console's client
- * does not pass `visitor:updated` on, so the caller derives the key from what it does see change live
- * (presence, last seen, new messages) plus a clock; a fresh fetch after each is how name, email, page and
- * attributes reach the panel.
+ * One visitor's profile: fetched with `visitor:get`, replaced by every `visitor:updated` the server sends
+ * (name, email, attributes, page, blocks), and fetched again whenever `refreshKey` changes (presence and
+ * last seen, which reach the console as inbox changes).
  */
 export function useVisitorProfile(client: ChatClient, deviceId: string, refreshKey: string): VisitorProfileState {
   const [loaded, setLoaded] = useState<{ deviceId: string; profile: VisitorProfile } | null>(null);
@@ -39,6 +38,7 @@ export function useVisitorProfile(client: ChatClient, deviceId: string, refreshK
   }, [client, deviceId, refreshKey]);
 
   const accept = useCallback((profile: VisitorProfile) => setLoaded({ deviceId: profile.deviceId, profile }), []);
+  useEffect(() => client.on("visitor:updated", (profile) => profile.deviceId === deviceId && accept(profile)), [client, deviceId, accept]);
   // Another visitor's profile is never shown, not even for the moment before the new one arrives.
   return { profile: loaded?.deviceId === deviceId ? loaded.profile : null, error: error?.deviceId === deviceId ? error.message : null, accept };
 }
