@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { io } from "socket.io-client";
+import { createDb, type Db } from "../../src/core/db.ts";
 import { pollUntil } from "../support/poll.ts";
 import { afterAll } from "vitest";
 import type { AckResult, MessageView, SyncPage } from "../../src/server/socket/contract.ts";
@@ -365,6 +366,13 @@ export function useCluster(): Cluster {
     await cluster.destroy();
   }, 30_000);
   return cluster;
+}
+
+/** Two node processes over a Redis of their own and a fresh PostgreSQL database (stopped with the cluster). */
+export async function startTwoNodes(cluster: Cluster): Promise<{ db: Db; nodeA: NodeProcess; nodeB: NodeProcess }> {
+  const [redis, databaseUrl] = await Promise.all([cluster.startRedis(), cluster.testDatabase()]);
+  const [nodeA, nodeB] = await Promise.all([0, 1].map(() => cluster.startNode({ databaseUrl, redisUrl: redis.url })));
+  return { db: createDb(databaseUrl), nodeA: nodeA!, nodeB: nodeB! };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 // The "online" filter of conversation:list asks the presence shared through Redis: a visitor connected to
 // another node counts as online.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../../src/core/db.ts";
+import type { Db } from "../../src/core/db.ts";
 import type { InboxEntry, PresenceChange } from "../../src/server/socket/contract.ts";
-import { useCluster, type NodeProcess } from "./cluster.ts";
+import { startTwoNodes, useCluster, type NodeProcess } from "./cluster.ts";
 import { ACK_TIMEOUT_MS, closeAll, connectAgent, connectVisitor, identifyVisitor, seedAgent, send, unwrap, waitFor, type TestSocket } from "./support.ts";
 
 const cluster = useCluster();
@@ -13,9 +13,7 @@ let nodeB: NodeProcess;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  const [redis, databaseUrl] = await Promise.all([cluster.startRedis(), cluster.testDatabase()]);
-  db = createDb(databaseUrl);
-  [nodeA, nodeB] = await Promise.all([0, 1].map(() => cluster.startNode({ databaseUrl, redisUrl: redis.url })));
+  ({ db, nodeA, nodeB } = await startTwoNodes(cluster));
 }, 30_000);
 
 afterAll(async () => {

@@ -1,9 +1,9 @@
 // Two node processes sharing a Redis (this file's own) and a PostgreSQL database: whatever a client does on
 // one node reaches the clients on the other, as if there were one node.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../../src/core/db.ts";
+import type { Db } from "../../src/core/db.ts";
 import type { InboxEntry, MessageView, PresenceChange, ReadReceipt } from "../../src/server/socket/contract.ts";
-import { useCluster, type NodeProcess } from "./cluster.ts";
+import { startTwoNodes, useCluster, type NodeProcess } from "./cluster.ts";
 import {
   ACK_TIMEOUT_MS,
   closeAll,
@@ -25,9 +25,7 @@ let nodeB: NodeProcess;
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  const [redis, databaseUrl] = await Promise.all([cluster.startRedis(), cluster.testDatabase()]);
-  db = createDb(databaseUrl);
-  [nodeA, nodeB] = await Promise.all([0, 1].map(() => cluster.startNode({ databaseUrl, redisUrl: redis.url })));
+  ({ db, nodeA, nodeB } = await startTwoNodes(cluster));
 }, 30_000);
 
 afterAll(async () => {
