@@ -46,20 +46,48 @@ export async function postgresSettings(adminUrl: string): Promise<string> {
   return `PostgreSQL ${row.version.split(" ")[0]} (fsync ${row.fsync}, synchronous_commit ${row.sync})`;
 }
 
+/**
+ * The floor under one-transaction-per-message: 50 single-row INSERTs one after another, each its own
+ * commit, in a scratch database; the median in ms. With fsync on, this is the disk's flush time.
+ */
+export async function commitLatencyMs(adminUrl: string): Promise<number> {
+  const name = `parley_bench_probe_${randomBytes(5).toString("hex")}`;
+  await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+    await client.query("CREATE TABLE probe (id serial PRIMARY KEY, body text NOT NULL)");
+    const times: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const startedAt = performance.now();
+      await client.query("INSERT INTO probe (body) VALUES ($1)", ["probe"]);
+      times.push(performance.now() - startedAt);
+    }
+    return times.sort((a, b) => a - b)[25]!;
+  } finally {
+    await client.end().catch(() => undefined);
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}
+
 /** Backend pids serving `database` now: their CPU time counts as the database's share of a phase. */
 export async function backendPids(adminUrl: string, database: string): Promise<number[]> {
   const { rows } = await adminQuery(adminUrl, "SELECT pid FROM pg_stat_activity WHERE datname = $1", [database]);
   return rows.map((row: { pid: number }) => row.pid);
 }
 
-/** `count` agents, each signed up and signed in, with the cookie their console would hold. */
-export async function seedAgents(databaseUrl: string, count: number, secret: string): Promise<SeededAgent[]> {
-  const db = createDb(databaseUrl, 4);
+/**
+ * `count` agents, each signed up and signed in, with the cookie their console would hold. argon2 hashing
+ * dominates, so `concurrency` at a time keeps libuv's threads busy without queueing hundreds.
+ */
+export async function seedAgents(databaseUrl: string, count: number, secret: string, concurrency = 8): Promise<SeededAgent[]> {
+  const db = createDb(databaseUrl, Math.min(concurrency, 4));
   try {
     const agents: SeededAgent[] = [];
-    // argon2 hashing dominates; a few at a time keeps libuv's threads busy without queueing hundreds.
-    for (let start = 0; start < count; start += 8) {
-      const batch = Array.from({ length: Math.min(8, count - start) }, async (_, i) => {
+    for (let start = 0; start < count; start += concurrency) {
+      const batch = Array.from({ length: Math.min(concurrency, count - start) }, async (_, i) => {
         const agent = await signUpAgent(db, { identifier: { email: `bench-${start + i}-${randomUUID()}@example.test` }, name: `Agent ${start + i + 1}`, password: "bench password 123" });
         const sessionToken = await createAgentSession(db, agent.id);
         return { deviceId: agent.deviceId, cookie: `${SESSION_COOKIE}=${await encode({ token: { sessionToken }, secret, salt: SESSION_COOKIE })}` };
@@ -75,12 +103,13 @@ export async function seedAgents(databaseUrl: string, count: number, secret: str
 /**
  * Embedded mode: the server owns its PGlite, so the agents are seeded first, by opening the same data
  * directory the way the server will (migrations included), then closing it before the server starts.
+ * One at a time: concurrent statements through pglite-socket fail here ("portal does not exist").
  */
 export async function seedEmbedded(dataDir: string, count: number, secret: string): Promise<SeededAgent[]> {
   const embedded = await startEmbeddedPostgres(dataDir);
   try {
     await applyMigrations(embedded.url);
-    return await seedAgents(embedded.url, count, secret);
+    return await seedAgents(embedded.url, count, secret, 1);
   } finally {
     await embedded.stop();
   }

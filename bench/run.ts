@@ -10,7 +10,7 @@ import { bundleSizes } from "./bundle-size.ts";
 import { deploy, type Mode, type Target } from "./deploy.ts";
 import { runLoad, startGenerators, type LoadRun } from "./load.ts";
 import { progress, progressDone } from "./meter.ts";
-import { postgresSettings } from "./parley-setup.ts";
+import { commitLatencyMs, postgresSettings } from "./parley-setup.ts";
 import { killAllSync, ROOT } from "./processes.ts";
 import { formatReport, type Results } from "./report.ts";
 import { runScale, type ScaleRun } from "./scale.ts";
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   const usesPostgres = modes.some((mode) => mode !== "pglite");
   const software = [`Node ${process.version}`, `socket.io ${version("socket.io")}`, `socket.io-client ${version("socket.io-client")}`];
   if (modes.includes("redis")) software.push(`@socket.io/redis-adapter ${version("@socket.io/redis-adapter")}`, `redis-server ${redisVersion()}`);
-  if (usesPostgres) software.push(await postgresSettings(options.postgresUrl));
+  if (usesPostgres) software.push(`${await postgresSettings(options.postgresUrl)}, one-row commit p50 ${num(await commitLatencyMs(options.postgresUrl))} ms`);
   if (modes.includes("pglite")) software.push(`PGlite ${version("@electric-sql/pglite")}`);
   const results: Results = {
     header: {

@@ -5,6 +5,7 @@
 import type { Deployment } from "./deploy.ts";
 import { CpuMeter, progress, progressDone } from "./meter.ts";
 import { Worker, type MemoryUsage } from "./processes.ts";
+import type { FromWorker } from "./protocol.ts";
 import { percentiles, type Percentiles } from "./stats.ts";
 
 export type ScaleOptions = { perProcess: number; fanOutWindow: number; fanOutTimeoutS: number };
@@ -51,14 +52,22 @@ export async function runScale(deployment: Deployment, options: ScaleOptions, la
     await sleep(1000);
     const after = await server.memory();
 
-    progress(`[${label}] one message to each of ${count} visitors`);
+    const fanOutStartedAt = performance.now();
+    const fanOutTicker = setInterval(() => progress(`[${label}] one message to each of ${count} visitors · ${((performance.now() - fanOutStartedAt) / 1000).toFixed(0)} s`), 1000);
     await cpu.start();
-    const waits = holders.map((holder) => holder.request({ type: "await-fan-out", timeoutMs: options.fanOutTimeoutS * 1000 }, "fan-out-received"));
-    const sent = await sender.request(
-      { type: "fan-out", url: deployment.agentUrl, sender: deployment.agents[0]!, conversationIds: visitors.map((visitor) => visitor.conversationId), window: options.fanOutWindow, ackTimeoutMs: 15_000 },
-      "fan-out-sent",
-    );
-    const received = await Promise.all(waits);
+    let sent: Extract<FromWorker, { type: "fan-out-sent" }>;
+    let received: Extract<FromWorker, { type: "fan-out-received" }>[];
+    try {
+      const waits = holders.map((holder) => holder.request({ type: "await-fan-out", timeoutMs: options.fanOutTimeoutS * 1000 }, "fan-out-received"));
+      for (const wait of waits) wait.catch(() => undefined); // if the sender fails first, these fail with the holders' exit: already reported
+      sent = await sender.request(
+        { type: "fan-out", url: deployment.agentUrl, sender: deployment.agents[0]!, conversationIds: visitors.map((visitor) => visitor.conversationId), window: options.fanOutWindow, ackTimeoutMs: 15_000 },
+        "fan-out-sent",
+      );
+      received = await Promise.all(waits);
+    } finally {
+      clearInterval(fanOutTicker);
+    }
     await cpu.sample();
     const lastAt = Math.max(...received.map((r) => r.lastAt));
     return {

@@ -20,13 +20,27 @@ const errorText = (err: unknown) => {
   return `${err instanceof Error ? err.message : String(err)}${data?.code ? ` (${data.code})` : ""}`;
 };
 
+/** A connected socket, or a rejection: refused, closed by the server before "connect" (an oversized handshake), or too slow. */
 function connectOne(url: string, credentials: Credentials): Promise<Socket> {
   const socket = io(url, { transports: ["websocket"], forceNew: true, reconnection: false, timeout: CONNECT_TIMEOUT_MS, ...credentials });
   return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", (err) => {
+    const fail = (err: Error) => {
+      done();
       socket.close();
       reject(err);
+    };
+    const onClose = (reason: string) => fail(new Error(`connection closed before connect: ${reason}`));
+    const timer = setTimeout(() => fail(new Error(`no connect within ${CONNECT_TIMEOUT_MS} ms`)), CONNECT_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      socket.io.off("close", onClose);
+      socket.off("connect_error", fail);
+    };
+    socket.io.once("close", onClose);
+    socket.once("connect_error", fail);
+    socket.once("connect", () => {
+      done();
+      resolve(socket);
     });
   });
 }
