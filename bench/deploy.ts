@@ -37,6 +37,8 @@ export type DeployOptions = {
   runDir: string;
   postgresUrl: string;
   logLevel: string;
+  /** Write a V8 CPU profile of each server (node --cpu-prof) into this directory when it stops. */
+  cpuProfileDir?: string;
   onSetupProgress?: (text: string) => void;
 };
 
@@ -57,6 +59,7 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
 }
 
 const label = (options: DeployOptions, node: string) => `${options.name}-${options.target}-${node}`;
+const profiling = (options: DeployOptions, node: string) => (options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir, "--cpu-prof-name", `${label(options, node)}.cpuprofile`] : []);
 
 async function deployRelay(options: DeployOptions, cleanups: (() => Promise<void>)[], stop: () => Promise<void>): Promise<Deployment> {
   const redis = options.mode === "redis" ? await startRedis(join(options.runDir, `${label(options, "redis")}.log`)) : undefined;
@@ -69,6 +72,7 @@ async function deployRelay(options: DeployOptions, cleanups: (() => Promise<void
       name: `relay node ${node.toUpperCase()}`,
       entry: RELAY_ENTRY,
       args: ["--port", String(port), ...(redis ? ["--redis", redis.url] : [])],
+      nodeFlags: profiling(options, node),
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" },
       port,
       logFile: join(options.runDir, `${label(options, node)}.log`),
@@ -120,6 +124,7 @@ async function deployParley(options: DeployOptions, cleanups: (() => Promise<voi
     const server = await startServer({
       name: `Parley node ${node.toUpperCase()}`,
       entry: PARLEY_ENTRY,
+      nodeFlags: profiling(options, node),
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,

@@ -114,9 +114,9 @@ export class ServerProcess {
  * Starts a Node server (`entry`, a .ts file run through tsx) with the memory probe and an IPC channel,
  * its output to `logFile`, and waits until GET /api/health answers 200.
  */
-export async function startServer({ name, entry, args = [], env, port, logFile }: { name: string; entry: string; args?: string[]; env: NodeJS.ProcessEnv; port: number; logFile: string }): Promise<ServerProcess> {
+export async function startServer({ name, entry, args = [], env, port, logFile, nodeFlags = [] }: { name: string; entry: string; args?: string[]; env: NodeJS.ProcessEnv; port: number; logFile: string; nodeFlags?: string[] }): Promise<ServerProcess> {
   const log = openSync(logFile, "a");
-  const child: ChildProcess = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "--import", PROBE, entry, ...args], { cwd: ROOT, env, stdio: ["ignore", log, log, "ipc"] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, "--expose-gc", "--import", "tsx", "--import", PROBE, entry, ...args], { cwd: ROOT, env, stdio: ["ignore", log, log, "ipc"] });
   closeSync(log);
   started.add(child);
   const server = new ServerProcess(name, `http://127.0.0.1:${port}`, child, logFile);

@@ -32,6 +32,8 @@ const HELP = `npm run bench -- [flags]
                       postgres://postgres@127.0.0.1:5432/postgres)
   --log-level LEVEL   the servers' LOG_LEVEL (default info)
   --json FILE         also write the figures as JSON
+  --cpu-prof          write a V8 CPU profile of every server (node --cpu-prof) into the logs directory,
+                      one .cpuprofile per server, to open in Chrome DevTools; implies --keep-logs
   --keep-logs         keep the servers' logs (always kept when the run fails)
   --quick             a tiny load that only proves the bench works: one node, 2 pairs, 20 msg/s for 1 s
                       (with --modes scale: 20 idle sockets)
@@ -52,6 +54,7 @@ const { values } = parseArgs({
     postgres: { type: "string" },
     "log-level": { type: "string" },
     json: { type: "string" },
+    "cpu-prof": { type: "boolean" },
     "keep-logs": { type: "boolean" },
     quick: { type: "boolean" },
     help: { type: "boolean" },
@@ -85,6 +88,7 @@ const options = {
   perProcess: positive("per-process", values["per-process"], 5_000),
   postgresUrl: values.postgres ?? process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
   logLevel: values["log-level"] ?? "info",
+  cpuProfile: values["cpu-prof"] ?? false,
 };
 
 /** The soft limit on open files this process (and the servers it starts) has. */
@@ -120,7 +124,7 @@ process.on("SIGINT", () => {
 async function measure(mode: Mode, target: Target): Promise<LoadRun> {
   const label = `${mode} · ${target === "relay" ? "relay" : "Parley"}`;
   const generators = startGenerators(options, options.pairs);
-  const deployment = await deploy({ name: mode, mode, target, agents: options.pairs, visitorsPerAgent: 1, runDir, postgresUrl: options.postgresUrl, logLevel: options.logLevel, onSetupProgress: (text) => progress(`[${label}] ${text}`) }).catch(async (err: unknown) => {
+  const deployment = await deploy({ name: mode, mode, target, agents: options.pairs, visitorsPerAgent: 1, runDir, postgresUrl: options.postgresUrl, logLevel: options.logLevel, cpuProfileDir: options.cpuProfile ? runDir : undefined, onSetupProgress: (text) => progress(`[${label}] ${text}`) }).catch(async (err: unknown) => {
     await generators.then((workers) => Promise.all(workers.map((worker) => worker.close()))).catch(() => undefined);
     throw err;
   });
@@ -135,7 +139,7 @@ async function measure(mode: Mode, target: Target): Promise<LoadRun> {
 
 async function measureScale(target: Target): Promise<ScaleRun> {
   const label = `scale · ${target === "relay" ? "relay" : "Parley"}`;
-  const deployment = await deploy({ name: "scale", mode: "single", target, agents: 1, visitorsPerAgent: options.connections, runDir, postgresUrl: options.postgresUrl, logLevel: options.logLevel, onSetupProgress: (text) => progress(`[${label}] ${text}`) });
+  const deployment = await deploy({ name: "scale", mode: "single", target, agents: 1, visitorsPerAgent: options.connections, runDir, postgresUrl: options.postgresUrl, logLevel: options.logLevel, cpuProfileDir: options.cpuProfile ? runDir : undefined, onSetupProgress: (text) => progress(`[${label}] ${text}`) });
   try {
     return await runScale(deployment, { perProcess: options.perProcess, fanOutWindow: 200, fanOutTimeoutS: 300 }, label);
   } finally {
@@ -181,7 +185,7 @@ async function main(): Promise<void> {
 
 main().then(
   () => {
-    if (values["keep-logs"]) process.stderr.write(`servers' logs: ${runDir}\n`);
+    if (values["keep-logs"] || options.cpuProfile) process.stderr.write(`servers' logs: ${runDir}\n`);
     else rmSync(runDir, { recursive: true, force: true });
     process.exit(0);
   },
