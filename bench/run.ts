@@ -39,27 +39,39 @@ const HELP = `npm run bench -- [flags]
                       (with --modes scale: 20 idle sockets)
 `;
 
-const { values } = parseArgs({
-  options: {
-    modes: { type: "string" },
-    pairs: { type: "string" },
-    rates: { type: "string" },
-    duration: { type: "string" },
-    warmup: { type: "string" },
-    window: { type: "string" },
-    generators: { type: "string" },
-    drain: { type: "string" },
-    connections: { type: "string" },
-    "per-process": { type: "string" },
-    postgres: { type: "string" },
-    "log-level": { type: "string" },
-    json: { type: "string" },
-    "cpu-prof": { type: "boolean" },
-    "keep-logs": { type: "boolean" },
-    quick: { type: "boolean" },
-    help: { type: "boolean" },
-  },
-});
+/** A bad flag: say which, show the help, and stop before anything is started. */
+function usage(message: string): never {
+  process.stderr.write(`${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+const FLAGS = {
+  modes: { type: "string" },
+  pairs: { type: "string" },
+  rates: { type: "string" },
+  duration: { type: "string" },
+  warmup: { type: "string" },
+  window: { type: "string" },
+  generators: { type: "string" },
+  drain: { type: "string" },
+  connections: { type: "string" },
+  "per-process": { type: "string" },
+  postgres: { type: "string" },
+  "log-level": { type: "string" },
+  json: { type: "string" },
+  "cpu-prof": { type: "boolean" },
+  "keep-logs": { type: "boolean" },
+  quick: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
+const { values } = (() => {
+  try {
+    return parseArgs({ options: FLAGS });
+  } catch (err) {
+    return usage(err instanceof Error ? err.message : String(err));
+  }
+})();
 if (values.help) {
   process.stdout.write(HELP);
   process.exit(0);
@@ -69,12 +81,12 @@ const quick = values.quick ?? false;
 const positive = (name: string, raw: string | undefined, fallback: number, { integer = true, zero = false } = {}) => {
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || (!zero && value === 0) || (integer && !Number.isInteger(value))) throw new Error(`--${name}: expected a ${integer ? "whole " : ""}number${zero ? "" : " above 0"}, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0 || (!zero && value === 0) || (integer && !Number.isInteger(value))) usage(`--${name}: expected a ${integer ? "whole " : ""}number${zero ? "" : " above 0"}, got "${raw}"`);
   return value;
 };
 const ALL_MODES = ["single", "redis", "pglite", "scale"] as const;
 const modes = (values.modes ?? (quick ? "single" : ALL_MODES.join(","))).split(",").map((mode) => mode.trim());
-for (const mode of modes) if (!(ALL_MODES as readonly string[]).includes(mode)) throw new Error(`--modes: unknown mode "${mode}" (use ${ALL_MODES.join(", ")})`);
+for (const mode of modes) if (!(ALL_MODES as readonly string[]).includes(mode)) usage(`--modes: unknown mode "${mode}" (use ${ALL_MODES.join(", ")})`);
 const rateList = (values.rates ?? (quick ? "20" : "1000,max")).split(",").map((rate) => (rate.trim() === "max" ? ("max" as const) : positive("rates", rate.trim(), 0, { integer: false })));
 const options = {
   rates: rateList,
@@ -98,7 +110,7 @@ function openFileLimit(): number {
 }
 const fdLimit = openFileLimit();
 if (modes.includes("scale") && (options.connections + 500 > fdLimit || options.perProcess + 500 > fdLimit)) {
-  throw new Error(`--connections ${options.connections} / --per-process ${options.perProcess} need more open files than ulimit -n allows here (${fdLimit}): raise it (ulimit -n) or lower them`);
+  usage(`--connections ${options.connections} / --per-process ${options.perProcess} need more open files than ulimit -n allows here (${fdLimit}): raise it (ulimit -n) or lower them`);
 }
 
 const version = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
