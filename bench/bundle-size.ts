@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
+import { WIDGET_BUILD_OPTIONS } from "../scripts/widget-build.mjs";
 import { ROOT } from "./processes.ts";
 
 export type BundleSizes = {
@@ -26,7 +27,7 @@ async function loaderSize(): Promise<BundleSizes["loader"]> {
     const data = readFileSync(built);
     return { bytes: data.length, gzipBytes: gzipSize(data), source: "public/widget.js" };
   }
-  const result = await build({ entryPoints: [join(ROOT, "src/widget/loader.ts")], bundle: true, minify: true, format: "iife", target: "es2018", platform: "browser", write: false, logLevel: "silent" });
+  const result = await build({ ...WIDGET_BUILD_OPTIONS, absWorkingDir: ROOT, write: false, logLevel: "silent" });
   const data = result.outputFiles[0]!.contents;
   return { bytes: data.length, gzipBytes: gzipSize(data), source: "src/widget/loader.ts built in memory (no public/widget.js)" };
 }

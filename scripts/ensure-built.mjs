@@ -5,6 +5,7 @@
 // Freshness is judged by file modification times only, so deleting a source file goes unnoticed:
 // run `npm run build` after removing a page.
 import { build } from "esbuild";
+import { WIDGET_BUILD_OPTIONS } from "./widget-build.mjs";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -58,17 +59,7 @@ const widgetReason = staleReason("public/widget.js", newest(["src/widget"]));
 if (widgetReason) {
   console.log(`building public/widget.js (${widgetReason})`);
   try {
-    await build({
-      entryPoints: ["src/widget/loader.ts"],
-      outfile: "public/widget.js",
-      bundle: true,
-      minify: true,
-      format: "iife",
-      target: "es2018",
-      platform: "browser",
-      sourcemap: false,
-      logLevel: "warning",
-    });
+    await build({ ...WIDGET_BUILD_OPTIONS, outfile: "public/widget.js", logLevel: "warning" });
   } catch {
     process.exit(1); // esbuild has already printed the errors
   }

@@ -162,20 +162,7 @@ export function SettingsForm({ deviceId, initial, initialReplies, snippet }: Pro
                 </div>
                 {hexInvalid && <p className="mt-1 text-sm text-red-700">{t("hexInvalid")}</p>}
               </fieldset>
-              <Field label={t("greeting")} hint={t("greetingHint")}>
-                {({ id, describedBy }) => (
-                  <textarea
-                    id={id}
-                    aria-describedby={describedBy}
-                    rows={2}
-                    maxLength={500}
-                    value={draft.widget.greeting}
-                    placeholder={t("defaultGreeting")}
-                    onChange={(event) => edit(() => setWidget({ greeting: event.target.value }))}
-                    className={inputClass}
-                  />
-                )}
-              </Field>
+              <WidgetText label={t("greeting")} hint={t("greetingHint")} placeholder={t("defaultGreeting")} value={draft.widget.greeting} onChange={(value) => edit(() => setWidget({ greeting: value }))} />
               <fieldset>
                 <legend className="text-sm font-medium">{t("position")}</legend>
                 <div className="mt-2 flex flex-wrap gap-2">
@@ -187,20 +174,7 @@ export function SettingsForm({ deviceId, initial, initialReplies, snippet }: Pro
                   ))}
                 </div>
               </fieldset>
-              <Field label={t("offlineMessage")} hint={t("offlineHint")}>
-                {({ id, describedBy }) => (
-                  <textarea
-                    id={id}
-                    aria-describedby={describedBy}
-                    rows={2}
-                    maxLength={500}
-                    value={draft.widget.offlineMessage}
-                    placeholder={t("defaultOffline")}
-                    onChange={(event) => edit(() => setWidget({ offlineMessage: event.target.value }))}
-                    className={inputClass}
-                  />
-                )}
-              </Field>
+              <WidgetText label={t("offlineMessage")} hint={t("offlineHint")} placeholder={t("defaultOffline")} value={draft.widget.offlineMessage} onChange={(value) => edit(() => setWidget({ offlineMessage: value }))} />
               <label className="flex items-start gap-2 text-sm font-medium">
                 <input type="checkbox" checked={draft.widget.preChatForm} onChange={(event) => edit(() => setWidget({ preChatForm: event.target.checked }))} className="mt-0.5 h-4 w-4 accent-brand-600" />
                 {t("preChatForm")}
@@ -287,5 +261,16 @@ export function SettingsForm({ deviceId, initial, initialReplies, snippet }: Pro
         </div>
       </main>
     </div>
+  );
+}
+
+/** One of the widget's texts (greeting, offline message): at most 500 characters, "" meaning the default shown as placeholder. */
+function WidgetText({ label, hint, placeholder, value, onChange }: { label: string; hint: string; placeholder: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <Field label={label} hint={hint}>
+      {({ id, describedBy }) => (
+        <textarea id={id} aria-describedby={describedBy} rows={2} maxLength={500} value={value} placeholder={placeholder} onChange={(event) => onChange(event.target.value)} className={inputClass} />
+      )}
+    </Field>
   );
 }
