@@ -157,7 +157,7 @@ test("the sign-in, sign-up and settings pages speak Chinese to a Chinese browser
   await page.getByLabel("邮箱或手机号").fill(`wang.${Date.now()}@example.com`);
   await page.getByLabel("密码").fill("correct horse battery");
   await page.getByRole("button", { name: "创建账号" }).click();
-  await expect(page.getByRole("navigation", { name: "Conversations" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "会话列表" })).toBeVisible();
   await page.goto("/admin/settings");
   await expect(page.getByRole("heading", { name: "设置", level: 1 })).toBeVisible();
   await expect(page.getByRole("button", { name: "保存更改" })).toBeVisible();
