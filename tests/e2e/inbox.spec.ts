@@ -197,6 +197,7 @@ test("on a phone the list and the conversation take the screen in turn, with a B
   await expect(conversation(page).getByRole("heading", { name: second!.label })).toBeVisible();
   await expect(page.getByRole("textbox", { name: "Message" })).toBeVisible();
   await expect(conversation(page).getByRole("button", { name: "Resolve" })).toBeInViewport();
+  await expect(conversation(page).getByText("Is the store open on Sunday?")).toBeInViewport();
   await shot(page, "inbox-phone-conversation");
 
   await page.getByRole("button", { name: "Back to conversations" }).click();

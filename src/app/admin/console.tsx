@@ -10,7 +10,7 @@ import { consoleMessages } from "../_i18n/messages/console.ts";
 import { signOutAction } from "./actions.ts";
 import { useCannedReplies } from "./canned-replies.ts";
 import { Snippet } from "./snippet.tsx";
-import { VisitorPanel } from "./visitor-panel.tsx";
+import { VisitorButton, VisitorPanel } from "./visitor-panel.tsx";
 import { AlertsMenu } from "./inbox/alerts-menu.tsx";
 import { ConversationPane } from "./inbox/conversation-pane.tsx";
 import { InboxPanel } from "./inbox/inbox-panel.tsx";
@@ -30,6 +30,8 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
   const { client, state } = useChatClient(useMemo(() => ({ deviceId: agent.deviceId }), [agent.deviceId]));
   const cannedReplies = useCannedReplies(client);
   const [selected, setSelected] = useState<string | null>(null);
+  // The visitor drawer of narrow screens, open for one conversation: picking another closes it.
+  const [visitorOpenFor, setVisitorOpenFor] = useState<string | null>(null);
   const [filter, setFilter] = useState<InboxFilter>("all");
   const [search, setSearch] = useState("");
   const query = useSettled(search.trim(), SEARCH_SETTLE_MS);
@@ -80,15 +82,22 @@ export function Console({ agent, snippet, identitySecret }: { agent: Agent; snip
         </nav>
         <section aria-label={t("conversation")} className={`${current ? "flex" : "hidden md:flex"} min-w-0 flex-1 flex-col bg-slate-50`}>
           {current && client ? (
-            <ConversationPane client={client} state={state} current={current} onBack={() => {
+            <ConversationPane
+              client={client}
+              state={state}
+              current={current}
+              onBack={() => {
                 setSelected(null);
                 client.leave();
-              }} cannedReplies={cannedReplies} />
+              }}
+              cannedReplies={cannedReplies}
+              actions={<VisitorButton entry={current} isOpen={visitorOpenFor === current.id} onOpen={() => setVisitorOpenFor(current.id)} />}
+            />
           ) : (
             <p className="m-auto text-sm text-slate-500">{t("pickConversation")}</p>
           )}
         </section>
-        {current && client && <VisitorPanel client={client} entry={current} />}
+        {current && client && <VisitorPanel client={client} entry={current} isOpen={visitorOpenFor === current.id} onOpenChange={(isOpen) => setVisitorOpenFor(isOpen ? current.id : null)} />}
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 "use client";
 
-import { Fragment, useState, type ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import type { ChatClient } from "../_chat/chat-client.ts";
 import { useLocale, useT } from "../_i18n/i18n-provider.tsx";
 import type { Locale } from "../_i18n/locale.ts";
@@ -13,16 +13,13 @@ import { useMinuteClock, useVisitorProfile } from "./visitor/use-visitor-profile
 type T = ReturnType<typeof useT<keyof (typeof visitorMessages)["en"]>>;
 
 /**
- * Who the agent is talking to: beside the conversation on wide screens, behind a "Visitor" button on
- * narrow ones. Kept fresh by fetching again whenever the inbox entry shows something new and each minute.
+ * Who the agent is talking to: beside the conversation on wide screens; on narrow ones a drawer, opened by
+ * the VisitorButton in the conversation's header. Kept fresh by `visitor:updated`, and fetched again whenever
+ * the inbox entry shows something new and each minute.
  */
-export function VisitorPanel({ client, entry }: { client: ChatClient; entry: InboxEntry }) {
+export function VisitorPanel({ client, entry, isOpen, onOpenChange }: { client: ChatClient; entry: InboxEntry; isOpen: boolean; onOpenChange: (open: boolean) => void }) {
   const t = useT(visitorMessages);
   const now = useMinuteClock();
-  // Open for one conversation: picking another closes the drawer.
-  const [openFor, setOpenFor] = useState<string | null>(null);
-  const isOpen = openFor === entry.id;
-  const setOpen = (open: boolean) => setOpenFor(open ? entry.id : null);
   const refreshKey = [entry.peerOnline, entry.peer.lastSeenAt, entry.lastSeq, entry.peer.label, Math.floor(now.getTime() / 60_000)].join("|");
   const { profile, error, accept } = useVisitorProfile(client, entry.peer.deviceId, refreshKey);
   if (entry.peer.kind !== "visitor") return null;
@@ -33,20 +30,11 @@ export function VisitorPanel({ client, entry }: { client: ChatClient; entry: Inb
       <aside aria-label={t("panelTitle")} className="hidden w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white lg:block">
         {body}
       </aside>
-      <button
-        type="button"
-        onClick={() => setOpen(true)}
-        aria-expanded={isOpen}
-        className="fixed right-4 bottom-24 z-30 flex items-center gap-1.5 rounded-full border border-slate-200 bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-lg hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 lg:hidden"
-      >
-        <span aria-hidden="true" className={`h-2 w-2 rounded-full ${entry.peerOnline ? "bg-emerald-500" : "bg-slate-300"}`} />
-        {t("show")}
-      </button>
       {isOpen && (
-        <div className="fixed inset-0 z-40 flex justify-end bg-slate-900/30 lg:hidden" onClick={() => setOpen(false)}>
+        <div className="fixed inset-0 z-40 flex justify-end bg-slate-900/30 lg:hidden" onClick={() => onOpenChange(false)}>
           <aside role="dialog" aria-modal="true" aria-label={t("panelTitle")} className="h-full w-full max-w-sm overflow-y-auto bg-white shadow-xl" onClick={(e) => e.stopPropagation()}>
             <div className="flex justify-end px-2 pt-2">
-              <button type="button" onClick={() => setOpen(false)} className="rounded-lg px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+              <button type="button" onClick={() => onOpenChange(false)} className="rounded-lg px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
                 {t("close")}
               </button>
             </div>
@@ -55,6 +43,23 @@ export function VisitorPanel({ client, entry }: { client: ChatClient; entry: Inb
         </div>
       )}
     </>
+  );
+}
+
+/** Opens the visitor drawer on screens too narrow for the panel beside the conversation (it sits in the conversation's header). */
+export function VisitorButton({ entry, isOpen, onOpen }: { entry: InboxEntry; isOpen: boolean; onOpen: () => void }) {
+  const t = useT(visitorMessages);
+  if (entry.peer.kind !== "visitor") return null;
+  return (
+    <button
+      type="button"
+      onClick={onOpen}
+      aria-expanded={isOpen}
+      className="flex shrink-0 items-center gap-1.5 rounded-lg border border-slate-300 px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-brand-600 lg:hidden"
+    >
+      <span aria-hidden="true" className={`h-2 w-2 rounded-full ${entry.peerOnline ? "bg-emerald-500" : "bg-slate-300"}`} />
+      {t("show")}
+    </button>
   );
 }
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import type { ChatClient, ChatState } from "../../_chat/chat-client.ts";
 import { ConversationView } from "../../_chat/conversation-view.tsx";
 import type { CannedReply, InboxEntry } from "../../../server/socket/contract.ts";
@@ -8,10 +8,11 @@ import { useLocale, useT } from "../../_i18n/i18n-provider.tsx";
 import { consoleMessages } from "../../_i18n/messages/console.ts";
 import { OnlineDot } from "./inbox-row.tsx";
 
-type Props = { client: ChatClient; state: ChatState; current: InboxEntry; onBack: () => void; cannedReplies?: readonly CannedReply[] };
+/** `actions`: more buttons for the header, before Resolve (the console's Visitor button on narrow screens). */
+type Props = { client: ChatClient; state: ChatState; current: InboxEntry; onBack: () => void; cannedReplies?: readonly CannedReply[]; actions?: ReactNode };
 
 /** The open conversation: who it is with, their presence, resolve/reopen, and the chat itself. On a phone, Back returns to the list. */
-export function ConversationPane({ client, state, current, onBack, cannedReplies }: Props) {
+export function ConversationPane({ client, state, current, onBack, cannedReplies, actions }: Props) {
   const t = useT(consoleMessages);
   const locale = useLocale();
   const label = current.peer.label;
@@ -34,6 +35,7 @@ export function ConversationPane({ client, state, current, onBack, cannedReplies
             {current.peerOnline ? t("peerOnline") : t("lastSeen", { time: new Date(current.peer.lastSeenAt).toLocaleString(locale, { dateStyle: "medium", timeStyle: "short" }) })}
           </span>
         </div>
+        {actions}
         <StatusButton key={current.id} status={current.status} onChange={(status) => client.setStatus(current.id, status)} />
       </div>
       <ConversationView
