@@ -111,8 +111,12 @@ const isConversationId = (value: unknown): value is string => typeof value === "
 // Any version 1–8 with the RFC 9562 variant, in either case; nil and max as the server knows them (max in lower case only).
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const isUuid = (value: unknown): value is string => typeof value === "string" && (UUID.test(value) || value === "00000000-0000-0000-0000-000000000000" || value === "ffffffff-ffff-ffff-ffff-ffffffffffff");
-/** What the payload is once it has crossed the wire: JSON (socket.io sends typed arrays as binary, which reads alike here). */
-const overTheWire = (payload: unknown): unknown => (JSON.parse(JSON.stringify([payload])) as unknown[])[0];
+/**
+ * What the payload is once it has crossed the wire: JSON. socket.io sends a typed array as binary, which the
+ * server refuses as a payload (BAD_INPUT), so it stands for no object at all; nested, it reads like its JSON.
+ */
+const BINARY = Symbol("binary payload");
+const overTheWire = (payload: unknown): unknown => (ArrayBuffer.isView(payload) || payload instanceof ArrayBuffer ? BINARY : (JSON.parse(JSON.stringify([payload])) as unknown[])[0]);
 /** Lone surrogates cannot be stored as UTF-8: PostgreSQL gets U+FFFD in their place. */
 const asStored = (text: string) => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 

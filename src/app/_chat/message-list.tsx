@@ -29,6 +29,9 @@ type Props = {
   onDiscard: (clientMsgId: string) => void;
 };
 
+// How long after rows change a scroll upward is still taken for the list adjusting itself, not the reader.
+const SETTLE_MS = 400;
+
 /** One row of the log: a stored message, one of this side's on its way, or a file uploading. */
 type Row =
   | { kind: "message"; message: MessageView; startsDay: boolean }
@@ -97,9 +100,16 @@ export function MessageList(props: Props) {
   // own at-bottom test alone loses the bottom when many messages land at once (their sizes are still estimates).
   const follow = useRef(true);
   const lastScroll = useRef({ top: 0, height: 0 });
+  // While rows keep arriving (a burst, a sync), Virtuoso corrects its estimated row sizes by moving the scroll
+  // position itself, up as well as down: only a move up once the rows have settled is the reader's.
+  const rowsChangedAt = useRef(0);
+  useEffect(() => {
+    rowsChangedAt.current = performance.now();
+  }, [rows.length]);
   const onScroll = (event: UIEvent<HTMLElement>) => {
     const { scrollTop, scrollHeight } = event.currentTarget;
-    if (scrollTop < lastScroll.current.top - 1 && scrollHeight === lastScroll.current.height) follow.current = false; // moved up, content unchanged: the reader did it
+    const isSettled = performance.now() - rowsChangedAt.current > SETTLE_MS;
+    if (isSettled && scrollTop < lastScroll.current.top - 1 && scrollHeight === lastScroll.current.height) follow.current = false; // moved up, content unchanged: the reader did it
     lastScroll.current = { top: scrollTop, height: scrollHeight };
   };
   const onAtBottom = (isAtBottom: boolean) => {

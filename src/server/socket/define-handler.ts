@@ -14,6 +14,9 @@ export const defineHandler =
     const [payload, ack] = typeof args[0] === "function" ? [undefined, args[0]] : [args[0] ?? undefined, args[1]];
     // Our clients always ask for an ack; an emit without one is not from a client that follows the protocol.
     if (typeof ack !== "function") return void ctx.log.debug("event without ack ignored");
+    // A payload is a JSON object (docs/protocol.md §6). A binary one (socket.io carries typed arrays and Buffers)
+    // would reach the schema as an object whose methods (`filter`, `map`, …) read as fields: refused outright.
+    if (payload instanceof ArrayBuffer || ArrayBuffer.isView(payload)) return ack({ ok: false, error: { code: "BAD_INPUT", message: "the payload must be a JSON object, not binary data" } });
     const input = schema.safeParse(payload);
     if (!input.success) return ack({ ok: false, error: { code: "BAD_INPUT", message: z.prettifyError(input.error) } });
     try {
