@@ -1,6 +1,6 @@
 "use client";
 
-import { lazy, Suspense, useCallback, useEffect, useRef, useState, type CSSProperties } from "react";
+import { useCallback, useEffect, useRef, useState, type CSSProperties } from "react";
 import { ConnectionBanner } from "../_chat/connection-banner.tsx";
 import { clientStore } from "../_chat/store.ts";
 import { loadChatClient, useLazyChatClient } from "../_chat/use-lazy-chat.ts";
@@ -16,15 +16,18 @@ import { WidgetHeader } from "./widget-header.tsx";
 // The window's first load is its frame: header, connection banner and greeting. The conversation (its log,
 // message box and files), the profile forms and the chat client come as chunks of their own, asked for as
 // the window mounts, in parallel with its identity request, which is what the conversation waits for anyway.
-const loadConversation = () => import("../_chat/conversation-view.tsx");
-const loadProfileForms = () => import("./profile-forms.tsx");
-const ConversationView = lazy(() => loadConversation().then((m) => ({ default: m.ConversationView })));
-const PreChatForm = lazy(() => loadProfileForms().then((m) => ({ default: m.PreChatForm })));
-const OfflineEmail = lazy(() => loadProfileForms().then((m) => ({ default: m.OfflineEmail })));
-const preload = () => {
-  void loadChatClient();
-  void loadConversation();
-  void loadProfileForms();
+type ChatParts = {
+  ConversationView: typeof import("../_chat/conversation-view.tsx").ConversationView;
+  PreChatForm: typeof import("./profile-forms.tsx").PreChatForm;
+  OfflineEmail: typeof import("./profile-forms.tsx").OfflineEmail;
+};
+const loadChatParts = async (): Promise<ChatParts> => {
+  const [{ ConversationView }, { PreChatForm, OfflineEmail }] = await Promise.all([
+    import("../_chat/conversation-view.tsx"),
+    import("./profile-forms.tsx"),
+    loadChatClient(),
+  ]);
+  return { ConversationView, PreChatForm, OfflineEmail };
 };
 
 type Own = { name: string | null; email: string | null };
@@ -91,7 +94,19 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
     }, (err: Error) => setError(err.message));
   }, [agentId, page, referrer]);
   useEffect(start, [start]);
-  useEffect(preload, []);
+  // Held as state, not React.lazy: the conversation then appears in the same render as the rest (no
+  // suspended first render), so moving focus to its message box right after the pre-chat form still works.
+  const [parts, setParts] = useState<ChatParts | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadChatParts().then(
+      (loaded) => live && setParts(loaded),
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   // The handshake refused the token (expired, say): renew it through POST /api/visitors with the stored
   // token, which keeps the same visitor and conversation; the new token makes a new client, which connects.
   const renew = useCallback(() => {
@@ -197,18 +212,10 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
     <main className="parley-widget flex h-full flex-col bg-slate-50" style={colors}>
       <WidgetHeader name={agentName} avatarUrl={agent?.avatarUrl ?? null} online={session ? online : null} offlineText={widget.offlineMessage || t("offlineDefault")} />
       <ConnectionBanner connection={session ? state.connection : "connecting"} />
-      {session && client && wantsPreChat && isLoaded && (
-        <Suspense>
-          <PreChatForm initial={{ name, email }} onSave={savePreChat} />
-        </Suspense>
-      )}
-      {session && client && !wantsPreChat && (
+      {session && client && parts && wantsPreChat && isLoaded && <parts.PreChatForm initial={{ name, email }} onSave={savePreChat} />}
+      {session && client && parts && !wantsPreChat && (
         <>
-          {!online && (
-            <Suspense>
-              <OfflineEmail email={own.email} onSave={saveProfile} />
-            </Suspense>
-          )}
+          {!online && <parts.OfflineEmail email={own.email} onSave={saveProfile} />}
           {!hasMessages && (
             <div className="px-4 pt-4">
               <p className="max-w-[80%] whitespace-pre-wrap break-words rounded-2xl rounded-bl-md bg-white px-3.5 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-200">
@@ -216,17 +223,15 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
               </p>
             </div>
           )}
-          <Suspense>
-            <ConversationView
-              client={client}
-              state={state}
-              conversationId={session.conversationId}
-              peerLastReadSeq={summary?.peerLastReadSeq ?? 0}
-              peerLabel={agentName}
-              emptyText=""
-              placeholder={t("placeholder")}
-            />
-          </Suspense>
+          <parts.ConversationView
+            client={client}
+            state={state}
+            conversationId={session.conversationId}
+            peerLastReadSeq={summary?.peerLastReadSeq ?? 0}
+            peerLabel={agentName}
+            emptyText=""
+            placeholder={t("placeholder")}
+          />
         </>
       )}
     </main>
