@@ -21,11 +21,14 @@ export function useLazyChatClient(options: ChatClientOptions | null): { client: 
     if (!options) return;
     let created: ChatClient | undefined;
     let cancelled = false;
-    void loadChatClient().then(({ ChatClient }) => {
-      if (cancelled) return;
-      created = new ChatClient(options);
-      setClient(created);
-    });
+    loadChatClient().then(
+      ({ ChatClient }) => {
+        if (cancelled) return;
+        created = new ChatClient(options);
+        setClient(created);
+      },
+      () => undefined, // the client stays null; the caller, which asks for the same chunk, says why
+    );
     return () => {
       cancelled = true;
       created?.close();
