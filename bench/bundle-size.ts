@@ -5,6 +5,11 @@
 // runtime, Turbopack's chunk loader) plus the chunks of /im's layouts and page (`entryJSFiles` of
 // .next/server/app/im/page_client-reference-manifest.js), each file once. Polyfills are left out: they
 // load only in browsers without ES modules (`nomodule`).
+//
+// `lazy` is what those files fetch by import() (Turbopack's chunk loader names each chunk as a
+// "static/chunks/….js" string), followed transitively: the visitor window asks for its conversation, profile
+// forms and chat client as it mounts, beside its identity request, so first load + lazy is all the JavaScript
+// a visitor downloads before the conversation shows.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
@@ -15,7 +20,9 @@ import { ROOT } from "./processes.ts";
 
 export type BundleSizes = {
   loader: { gzipBytes: number; bytes: number; source: string };
-  visitorWindow: { gzipBytes: number; bytes: number; files: number; buildId: string } | { missing: string };
+  visitorWindow:
+    | { gzipBytes: number; bytes: number; files: number; buildId: string; lazy: { gzipBytes: number; bytes: number; files: number } }
+    | { missing: string };
 };
 
 const gzipSize = (data: Uint8Array) => gzipSync(data, { level: 9 }).length;
@@ -43,6 +50,20 @@ function visitorWindowSize(): BundleSizes["visitorWindow"] {
   const page = sandbox.__RSC_MANIFEST?.["/im/page"];
   if (!page?.entryJSFiles) return { missing: "no build (the /im manifest has no entryJSFiles: an unknown Next.js build layout)" };
   const files = new Set([...(buildManifest.rootMainFiles ?? []), ...Object.values(page.entryJSFiles).flat()]);
+  const first = sizeOf(next, files);
+  const lazy = new Set<string>();
+  const queue = [...files];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    for (const [, chunk] of readFileSync(join(next, file), "utf8").matchAll(/"(static\/chunks\/[^"]+\.js)"/g)) {
+      if (files.has(chunk!) || lazy.has(chunk!)) continue;
+      lazy.add(chunk!);
+      queue.push(chunk!);
+    }
+  }
+  return { ...first, files: files.size, buildId: readFileSync(join(next, "BUILD_ID"), "utf8").trim(), lazy: { ...sizeOf(next, lazy), files: lazy.size } };
+}
+
+function sizeOf(next: string, files: Iterable<string>): { bytes: number; gzipBytes: number } {
   let bytes = 0;
   let gzipBytes = 0;
   for (const file of files) {
@@ -50,7 +71,7 @@ function visitorWindowSize(): BundleSizes["visitorWindow"] {
     bytes += data.length;
     gzipBytes += gzipSize(data);
   }
-  return { bytes, gzipBytes, files: files.size, buildId: readFileSync(join(next, "BUILD_ID"), "utf8").trim() };
+  return { bytes, gzipBytes };
 }
 
 export async function bundleSizes(): Promise<BundleSizes> {

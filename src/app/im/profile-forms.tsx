@@ -3,9 +3,7 @@
 import { useId, useRef, useState, type FormEvent } from "react";
 import { widgetMessages } from "../_i18n/messages/widget.ts";
 import { useT } from "../_i18n/i18n-provider.tsx";
-
-/** What the server's own check (zod's email) refuses would be refused there too; this only spares a round trip. */
-export const looksLikeEmail = (value: string) => /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(value.trim());
+import { looksLikeEmail } from "./email.ts";
 
 /** Saves the visitor's profile; rejects with a message to show. */
 export type SaveProfile = (profile: { name?: string; email?: string }) => Promise<void>;

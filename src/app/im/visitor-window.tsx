@@ -2,16 +2,33 @@
 
 import { useCallback, useEffect, useRef, useState, type CSSProperties } from "react";
 import { ConnectionBanner } from "../_chat/connection-banner.tsx";
-import { ConversationView } from "../_chat/conversation-view.tsx";
 import { clientStore } from "../_chat/store.ts";
-import { useChatClient } from "../_chat/use-chat.ts";
+import { loadChatClient, useLazyChatClient } from "../_chat/use-lazy-chat.ts";
 import { useT } from "../_i18n/i18n-provider.tsx";
 import { widgetMessages } from "../_i18n/messages/widget.ts";
 import type { PublicWidgetConfig, WidgetSettings } from "../../server/socket/contract.ts";
 import { inkOn } from "./contrast.ts";
 import { tellHost, useHostBridge } from "./host-bridge.ts";
-import { looksLikeEmail, OfflineEmail, PreChatForm, type SaveProfile } from "./profile-forms.tsx";
+import { looksLikeEmail } from "./email.ts";
+import type { SaveProfile } from "./profile-forms.tsx";
 import { WidgetHeader } from "./widget-header.tsx";
+
+// The window's first load is its frame: header, connection banner and greeting. The conversation (its log,
+// message box and files), the profile forms and the chat client come as chunks of their own, asked for as
+// the window mounts, in parallel with its identity request, which is what the conversation waits for anyway.
+type ChatParts = {
+  ConversationView: typeof import("../_chat/conversation-view.tsx").ConversationView;
+  PreChatForm: typeof import("./profile-forms.tsx").PreChatForm;
+  OfflineEmail: typeof import("./profile-forms.tsx").OfflineEmail;
+};
+const loadChatParts = async (): Promise<ChatParts> => {
+  const [{ ConversationView }, { PreChatForm, OfflineEmail }] = await Promise.all([
+    import("../_chat/conversation-view.tsx"),
+    import("./profile-forms.tsx"),
+    loadChatClient(),
+  ]);
+  return { ConversationView, PreChatForm, OfflineEmail };
+};
 
 type Own = { name: string | null; email: string | null };
 type VisitorSession = {
@@ -77,6 +94,19 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
     }, (err: Error) => setError(err.message));
   }, [agentId, page, referrer]);
   useEffect(start, [start]);
+  // Held as state, not React.lazy: the conversation then appears in the same render as the rest (no
+  // suspended first render), so moving focus to its message box right after the pre-chat form still works.
+  const [parts, setParts] = useState<ChatParts | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadChatParts().then(
+      (loaded) => live && setParts(loaded),
+      (err: Error) => live && setError(err.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   // The handshake refused the token (expired, say): renew it through POST /api/visitors with the stored
   // token, which keeps the same visitor and conversation; the new token makes a new client, which connects.
   const renew = useCallback(() => {
@@ -87,7 +117,7 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
   }, [start, t]);
 
   // `page` goes to the handshake too, which holds it to the agent's allowed origins.
-  const { client, state } = useChatClient(session && { deviceId: session.visitor.deviceId, auth: { token: session.token, ...(page && { page }) }, onUnauthenticated: renew });
+  const { client, state } = useLazyChatClient(session && { deviceId: session.visitor.deviceId, auth: { token: session.token, ...(page && { page }) }, onUnauthenticated: renew });
   const conversationId = session?.conversationId;
   useEffect(() => {
     if (client && conversationId) void client.open(conversationId);
@@ -182,10 +212,10 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
     <main className="parley-widget flex h-full flex-col bg-slate-50" style={colors}>
       <WidgetHeader name={agentName} avatarUrl={agent?.avatarUrl ?? null} online={session ? online : null} offlineText={widget.offlineMessage || t("offlineDefault")} />
       <ConnectionBanner connection={session ? state.connection : "connecting"} />
-      {session && client && wantsPreChat && isLoaded && <PreChatForm initial={{ name, email }} onSave={savePreChat} />}
-      {session && client && !wantsPreChat && (
+      {session && client && parts && wantsPreChat && isLoaded && <parts.PreChatForm initial={{ name, email }} onSave={savePreChat} />}
+      {session && client && parts && !wantsPreChat && (
         <>
-          {!online && <OfflineEmail email={own.email} onSave={saveProfile} />}
+          {!online && <parts.OfflineEmail email={own.email} onSave={saveProfile} />}
           {!hasMessages && (
             <div className="px-4 pt-4">
               <p className="max-w-[80%] whitespace-pre-wrap break-words rounded-2xl rounded-bl-md bg-white px-3.5 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-slate-200">
@@ -193,7 +223,7 @@ export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
               </p>
             </div>
           )}
-          <ConversationView
+          <parts.ConversationView
             client={client}
             state={state}
             conversationId={session.conversationId}
