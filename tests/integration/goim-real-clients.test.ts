@@ -25,7 +25,8 @@ type Reply<T = unknown> = { code: number; msg: string; success: boolean; result:
 
 /**
  * A jQuery `$.ajax({type: "POST", data, headers: {token}})` (or `$.post`, without headers) from a page on another
- * origin. `token: undefined` is sent as the string "undefined", as XMLHttpRequest.setRequestHeader does.
+ * origin. goim.js calls /open/adduser with `headers: {token: undefined}`: jQuery 1.x leaves such a header out,
+ * later versions hand it to XMLHttpRequest, which sends the string "undefined"; the test sends the latter.
  */
 async function jqueryPost<T>(url: string, data: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply<T>> {
   const response = await fetch(url, {
