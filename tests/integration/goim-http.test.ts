@@ -201,6 +201,11 @@ describe("the agent's lists", () => {
 
     const online = ok(await form<List>(server.url, "/open/finduserlist", { shop_id: agent.nickname, typ: "online" }, agent.token));
     expect(online.list.map((entry) => entry.user_id)).toEqual([talking.user_id]);
+    // golang-im lists only those online for any typ but "offline", or none.
+    for (const typ of [{}, { typ: "online-or-not" }] as Record<string, string>[]) {
+      const listed = ok(await form<List>(server.url, "/open/finduserlist", { shop_id: agent.shop_id, ...typ }, agent.token));
+      expect(listed.list.map((entry) => entry.user_id)).toEqual([talking.user_id]);
+    }
     const paged = ok(await form<List>(server.url, "/open/finduserlist?page=2&limit=1", { shop_id: agent.shop_id, typ: "offline" }, agent.token));
     expect(paged.list.map((entry) => entry.user_id)).toEqual([quiet.user_id]);
   });
@@ -221,13 +226,16 @@ describe("the agent's lists", () => {
     const other = await goimAgent(server.url);
     ok(await form(server.url, "/open/addIpblack", { shop_id: agent.shop_id, ip: "203.0.113.7" }, agent.token));
     ok(await form(server.url, "/open/addIpblack", { shop_id: agent.shop_id, ip: "::ffff:198.51.100.1" }, agent.token));
-    const listed = ok(await form<{ ip: string; created_at: string }[]>(server.url, "/open/listIpblack", { shop_id: agent.shop_id }, agent.token));
-    expect(listed.map((entry) => entry.ip).sort()).toEqual(["198.51.100.1", "203.0.113.7"]);
-    expect(listed[0]!.created_at).toMatch(GO_TIME);
-    expect(ok(await form<unknown[]>(server.url, "/open/listIpblack", { shop_id: other.shop_id }, other.token))).toEqual([]);
+    type Blocks = { total: number; limit: number; page: number; list: string[]; blocks: { ip: string; created_at: string }[] };
+    const listed = ok(await form<Blocks>(server.url, "/open/listIpblack", { shop_id: agent.shop_id }, agent.token));
+    expect(listed).toMatchObject({ total: 2, limit: 15, page: 1 });
+    expect([...listed.list].sort()).toEqual(["198.51.100.1", "203.0.113.7"]); // golang-im's page shows list[i] as the address
+    expect(listed.blocks.map((block) => block.ip)).toEqual(listed.list);
+    expect(listed.blocks[0]!.created_at).toMatch(GO_TIME);
+    expect(ok(await form<Blocks>(server.url, "/open/listIpblack", { shop_id: other.shop_id }, other.token)).list).toEqual([]);
     expect(await form(server.url, "/open/addIpblack", { shop_id: agent.shop_id, ip: "not an ip" }, agent.token)).toMatchObject({ success: false, error: "BAD_INPUT" });
     expect(await form(server.url, "/open/addIpblack", { shop_id: agent.shop_id, ip: "192.0.2.1" }, other.token)).toMatchObject({ success: false, error: "FORBIDDEN" });
     ok(await form(server.url, "/open/delIpblack", { shop_id: agent.shop_id, ip: "203.0.113.7" }, agent.token));
-    expect(ok(await form<{ ip: string }[]>(server.url, "/open/listIpblack", { shop_id: agent.shop_id }, agent.token)).map((entry) => entry.ip)).toEqual(["198.51.100.1"]);
+    expect(ok(await form<Blocks>(server.url, "/open/listIpblack", { shop_id: agent.shop_id }, agent.token)).list).toEqual(["198.51.100.1"]);
   });
 });

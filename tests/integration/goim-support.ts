@@ -47,8 +47,13 @@ export class GoimClient {
   }
 
   static ws(url: string): Promise<GoimClient> {
+    return GoimClient.wsAt(`${url.replace(/^http/, "ws")}/ws`);
+  }
+
+  /** A WebSocket to this exact URL (a `suburl` as /open/adduser answers it). */
+  static wsAt(wsUrl: string): Promise<GoimClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${url.replace(/^http/, "ws")}/ws`);
+      const ws = new WebSocket(wsUrl);
       const closed = new Promise<void>((done) => ws.once("close", () => done()));
       const client = new GoimClient((bytes) => ws.send(bytes), () => ws.terminate(), closed);
       // Each binary message holds one frame (op 9 would hold several: read them all).

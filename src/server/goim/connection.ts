@@ -225,19 +225,26 @@ export class GoimConnection {
     this.send(OP.SYNC_REPLY, frame.seq, JSON.stringify(messages));
   }
 
-  /** The body is a message id (or, Parley's addition, a seq): the device's read cursor moves to that message. */
+  /**
+   * The body is a message id (or, Parley's addition, a seq): the device's read cursor moves to that message.
+   * golang-im's pages ack the `id` of every op 5 they receive, op 4 payloads included (the agent page's
+   * greeting carries a made-up `"id":"1645776553444263000"`, a typing payload none at all): an id that is no
+   * stored message of the room moves nothing, and is answered 21 all the same, as golang-im answered it.
+   */
   private async ack(frame: Frame, actor: Actor, body: string): Promise<void> {
     const room = this.requireRoom();
     const seq = /^\d{1,10}$/.test(body) ? Number(body) : await this.seqOfMessage(room, body);
-    const { conversationId, deviceId, lastReadSeq } = await markRead(this.ctx.db, { conversationId: room, seq: Math.min(seq, 2_147_483_647) }, actor);
-    this.ctx.io.to(rooms.conversation(conversationId)).emit("conversation:read", { conversationId, deviceId, lastReadSeq });
+    if (seq !== undefined) {
+      const { conversationId, deviceId, lastReadSeq } = await markRead(this.ctx.db, { conversationId: room, seq: Math.min(seq, 2_147_483_647) }, actor);
+      this.ctx.io.to(rooms.conversation(conversationId)).emit("conversation:read", { conversationId, deviceId, lastReadSeq });
+    }
     this.send(OP.ACK_REPLY, frame.seq);
   }
 
-  private async seqOfMessage(room: string, id: string): Promise<number> {
-    const message = z.uuid().safeParse(id).success ? await this.ctx.db.message.findFirst({ where: { id: id.toLowerCase(), conversationId: room }, select: { seq: true } }) : null;
-    if (!message) throw new ChatError("NOT_FOUND", "no such message in this room");
-    return message.seq;
+  private async seqOfMessage(room: string, id: string): Promise<number | undefined> {
+    if (!z.uuid().safeParse(id).success) return undefined;
+    const message = await this.ctx.db.message.findFirst({ where: { id: id.toLowerCase(), conversationId: room }, select: { seq: true } });
+    return message?.seq;
   }
 
   /** Op 4: a JSON payload (typing, a greeting) for everyone in the room on every node, never stored. */

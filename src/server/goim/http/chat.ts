@@ -56,7 +56,7 @@ export async function push(req: IncomingMessage, ctx: HttpCtx): Promise<Envelope
 /** The most conversations one /open/finduserlist sorts by presence; an agent with more sees the most recent ones. */
 const LIST_SCAN_LIMIT = 5000;
 
-/** /open/finduserlist: the agent's visitors, online ones first; typ=online lists only those online now. */
+/** /open/finduserlist: the agent's visitors, online ones first; any typ but `offline` (or none) lists only those online now, as golang-im did. */
 export async function findUserList(req: IncomingMessage, ctx: HttpCtx): Promise<Envelope> {
   const actor = await agentOf(req, ctx);
   const fields = await readFields(req);
@@ -65,7 +65,7 @@ export async function findUserList(req: IncomingMessage, ctx: HttpCtx): Promise<
   const { page, limit } = pageOf(req, fields);
   const rows = await ctx.db.conversation.findMany({ where: { agentDeviceId: actor.deviceId }, orderBy: { lastMessageAt: "desc" }, take: LIST_SCAN_LIMIT, include: { visitor: true } });
   const online = await ctx.presence.onlineAmong(rows.map((row) => row.visitorDeviceId));
-  const wanted = (typ ?? "online") === "online" ? rows.filter((row) => online.has(row.visitorDeviceId)) : rows;
+  const wanted = typ === "offline" ? rows : rows.filter((row) => online.has(row.visitorDeviceId));
   const sorted = [...wanted.filter((row) => online.has(row.visitorDeviceId)), ...wanted.filter((row) => !online.has(row.visitorDeviceId))];
   const list = await visitorEntry(ctx, sorted.slice((page - 1) * limit, page * limit), actor.deviceId, baseUrlOf(req, ctx.config), online);
   return okEnvelope({ total: wanted.length, limit, page, list });
@@ -128,13 +128,21 @@ function readUpload(req: IncomingMessage, res: ServerResponse, maxBytes: number)
 
 const ipSchema = z.object({ shop_id: z.string().optional(), ip: z.string().trim().min(1, "ip is required") });
 
-/** /open/listIpblack: the agent's blocked addresses, newest first. */
+/**
+ * /open/listIpblack: the agent's blocked addresses, newest first, a page at a time, in golang-im's page shape:
+ * `list` holds the addresses as plain strings (golang-im's agent page shows `list[i]` as the address).
+ * Parley adds `blocks`, the same page with each block's visitor and time.
+ */
 export async function listIpBlack(req: IncomingMessage, ctx: HttpCtx): Promise<Envelope> {
   const actor = await agentOf(req, ctx);
-  const { shop_id } = parseFields(z.object({ shop_id: z.string().optional() }), await readFields(req));
+  const fields = await readFields(req);
+  const { shop_id } = parseFields(z.object({ shop_id: z.string().optional() }), fields);
   const agentId = await assertOwnShop(ctx, actor, shop_id);
-  const blocks = await listIpBlocks(ctx.db, agentId);
-  return okEnvelope(blocks.map((block) => ({ ip: block.ip, user_id: block.deviceId ?? "", created_at: goimTime(new Date(block.createdAt)) })));
+  const { page, limit } = pageOf(req, fields);
+  const all = await listIpBlocks(ctx.db, agentId);
+  const shown = all.slice((page - 1) * limit, page * limit);
+  const blocks = shown.map((block) => ({ ip: block.ip, user_id: block.deviceId ?? "", created_at: goimTime(new Date(block.createdAt)) }));
+  return okEnvelope({ total: all.length, limit, page, list: shown.map((block) => block.ip), blocks });
 }
 
 /** /open/addIpblack: from now on that address can neither chat nor open a conversation with this agent, on either protocol. */
