@@ -39,7 +39,13 @@ export async function storeTextMessages(db: Db, items: readonly BatchItem[]): Pr
     const ip = requestIp ? normalizeIp(requestIp) : null;
     return Prisma.sql`(${ord}::int, ${ids[ord]}::text, ${input.conversationId}::text, ${actor.deviceId}::text, ${input.clientMsgId}::uuid, ${input.body}::text, ${isVisitor}::boolean, ${userId}::text, ${ip}::text)`;
   });
-  const stored = await db.$queryRaw<Message[]>`
+  const stored = await db.$queryRaw<Message[]>(batchStatement(rows));
+  const byId = new Map(stored.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id) ?? null);
+}
+
+/** The statement of storeTextMessages, for its rows of input. */
+export const batchStatement = (rows: Prisma.Sql[]): Prisma.Sql => Prisma.sql`
     WITH input AS (
       SELECT * FROM (VALUES ${Prisma.join(rows)}) AS v("ord", "id", "conversationId", "senderDeviceId", "clientMsgId", "body", "isVisitor", "userId", "ip")),
     eligible AS MATERIALIZED (
@@ -78,6 +84,3 @@ export async function storeTextMessages(db: Db, items: readonly BatchItem[]): Pr
       ON CONFLICT ("conversationId", "deviceId")
       DO UPDATE SET "lastReadSeq" = GREATEST("ReadState"."lastReadSeq", EXCLUDED."lastReadSeq"), "updatedAt" = now())
     SELECT * FROM inserted`;
-  const byId = new Map(stored.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id) ?? null);
-}
