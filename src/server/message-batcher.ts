@@ -35,7 +35,7 @@ export class MessageBatcher {
 
   constructor(
     private readonly db: Db,
-    { maxBatch = 256, maxInFlight = 2 }: BatcherOptions = {},
+    { maxBatch = 256, maxInFlight = 1 }: BatcherOptions = {},
   ) {
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
@@ -91,16 +91,13 @@ export class MessageBatcher {
       // Nothing of the batch was stored (one statement). Each message alone gets its own answer.
       rows = batch.map(() => null);
     }
-    await Promise.all(
-      batch.map(async (item, i) => {
-        const row = rows[i];
-        try {
-          item.resolve(row ? { message: toMessageView({ ...row, upload: null }), isReplay: false } : await sendMessageChecked(this.db, item.input, item.actor, item.requestIp));
-        } catch (err) {
-          item.reject(err);
-        }
-      }),
-    );
+    // The slot is free again once the statement is done: answering what it left out (a replay, a refusal)
+    // takes the single-message path without holding up the next batch.
+    batch.forEach((item, i) => {
+      const row = rows[i];
+      if (row) item.resolve({ message: toMessageView({ ...row, upload: null }), isReplay: false });
+      else sendMessageChecked(this.db, item.input, item.actor, item.requestIp).then(item.resolve, item.reject);
+    });
   }
 }
 
