@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/core/actor.ts";
-import { blockVisitor } from "../../src/core/blocks/blocks.ts";
+import { addIpBlock, blockVisitor } from "../../src/core/blocks/blocks.ts";
 import { createDb, type Db } from "../../src/core/db.ts";
 import { ChatError } from "../../src/core/errors.ts";
 import { signUpAgent } from "../../src/core/agents/sign-up-agent.ts";
@@ -73,6 +73,20 @@ describe("storeTextMessages (one statement for a batch)", () => {
     await expectGapFree(server.db, one.conversationId, 3);
     await expectGapFree(server.db, other.conversationId, 0);
     await expectGapFree(server.db, blocked.conversationId, 1);
+  });
+
+  it("refuses a visitor whose request address or last-seen address (in either IPv4 spelling) its agent blocks", async () => {
+    const byLastSeen = await conversation();
+    const byRequest = await conversation();
+    await server.db.device.update({ where: { id: byLastSeen.visitorActor.deviceId }, data: { ip: "::FFFF:203.0.113.7" } });
+    await addIpBlock(server.db, byLastSeen.agent.id, "203.0.113.7");
+    await addIpBlock(server.db, byRequest.agent.id, "198.51.100.9");
+    const rows = await storeTextMessages(server.db, [
+      { input: text(byLastSeen.conversationId, "last seen"), actor: byLastSeen.visitorActor, requestIp: "192.0.2.1" },
+      { input: text(byRequest.conversationId, "request"), actor: byRequest.visitorActor, requestIp: "::ffff:198.51.100.9" },
+      { input: text(byRequest.conversationId, "other address"), actor: byRequest.visitorActor, requestIp: "192.0.2.1" },
+    ]);
+    expect(rows.map((row) => row?.seq ?? null)).toEqual([null, null, 1]);
   });
 });
 
