@@ -76,6 +76,9 @@ export const batchStatement = (rows: Prisma.Sql[]): Prisma.Sql => Prisma.sql`
       SELECT e."id", e."conversationId", (b."base" + row_number() OVER (PARTITION BY e."conversationId" ORDER BY e."ord"))::int,
              e."senderDeviceId", e."clientMsgId", 'TEXT'::"MessageType", e."body", NULL, b."lastMessageAt"
         FROM eligible e JOIN bumped b ON b."id" = e."conversationId"
+       -- Every conversation of the batch locked and bumped before the first insert: an insert that waits (on a
+       -- concurrent insert of the same sender and clientMsgId) then holds no lock another batch still needs.
+       WHERE (SELECT count(*) FROM bumped) > 0
       RETURNING *),
     -- The sender has read up to its own message (GREATEST: another tab's mark-read may be further already).
     "senderRead" AS (
