@@ -1,8 +1,9 @@
+import pg from "pg";
 import type { Actor } from "../core/actor.ts";
 import type { Db } from "../core/db.ts";
 import { toMessageView } from "../core/messages/message-view.ts";
 import { sendMessageChecked, type SendMessageInput, type SendResult } from "../core/messages/send-message.ts";
-import { storeTextMessages, type BatchItem } from "../core/messages/store-messages.ts";
+import { storeTextMessages, type BatchItem, type RunStatement } from "../core/messages/store-messages.ts";
 
 type Pending = BatchItem & { key: string; resolve: (result: SendResult) => void; reject: (err: unknown) => void };
 
@@ -11,7 +12,17 @@ export type BatcherOptions = {
   maxBatch?: number;
   /** Statements in flight at once; messages arriving meanwhile wait and go together in the next one. */
   maxInFlight?: number;
+  /**
+   * The database, for connections of the batcher's own (one per statement in flight) on which the statement
+   * is prepared once. Without it, the statement goes through Prisma and is planned on every batch.
+   */
+  connectionString?: string;
 };
+
+// Prisma reads "timestamp without time zone" columns as UTC; pg would read them as local time.
+const TIMESTAMP = 1114;
+const asUtc = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+const types = { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === TIMESTAMP && format !== "binary" ? asUtc : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig;
 
 /**
  * Group commit for message:send, one per process and database. A message is written at once when no
@@ -32,13 +43,26 @@ export class MessageBatcher {
   private readonly maxInFlight: number;
   /** Statements run and messages they stored, since the start. */
   readonly stats = { statements: 0, stored: 0 };
+  private readonly pool?: pg.Pool;
+  private readonly run?: RunStatement;
 
   constructor(
     private readonly db: Db,
-    { maxBatch = 256, maxInFlight = 1 }: BatcherOptions = {},
+    { maxBatch = 256, maxInFlight = 1, connectionString }: BatcherOptions = {},
   ) {
     this.maxBatch = maxBatch;
     this.maxInFlight = maxInFlight;
+    if (connectionString) {
+      const pool = new pg.Pool({ connectionString, max: maxInFlight, types });
+      pool.on("error", () => undefined); // an idle connection that drops: the next statement opens another, or fails its batch
+      this.pool = pool;
+      this.run = async (text, values) => (await pool.query({ name: "parley-store-batch", text, values })).rows;
+    }
+  }
+
+  /** Closes the batcher's own connections, once the sends under way are answered. */
+  async close(): Promise<void> {
+    await this.pool?.end();
   }
 
   send(input: SendMessageInput, actor: Actor, requestIp?: string): Promise<SendResult> {
@@ -85,7 +109,7 @@ export class MessageBatcher {
     let rows: Awaited<ReturnType<typeof storeTextMessages>>;
     try {
       this.stats.statements++;
-      rows = await storeTextMessages(this.db, batch);
+      rows = await storeTextMessages(this.db, batch, this.run);
       this.stats.stored += rows.filter(Boolean).length;
     } catch {
       // Nothing of the batch was stored (one statement). Each message alone gets its own answer.
@@ -103,7 +127,13 @@ export class MessageBatcher {
 
 const batchers = new WeakMap<Db, MessageBatcher>();
 
-/** The process's batcher for this database. */
+/** Makes this the batcher of the process for this database (createApp does, with its own connections). */
+export function useBatcher(db: Db, batcher: MessageBatcher): MessageBatcher {
+  batchers.set(db, batcher);
+  return batcher;
+}
+
+/** The process's batcher for this database (one without connections of its own, if none was set). */
 export function batcherFor(db: Db): MessageBatcher {
   let batcher = batchers.get(db);
   if (!batcher) batchers.set(db, (batcher = new MessageBatcher(db)));

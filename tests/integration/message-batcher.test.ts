@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { Actor } from "../../src/core/actor.ts";
 import { addIpBlock, blockVisitor } from "../../src/core/blocks/blocks.ts";
 import { createDb, type Db } from "../../src/core/db.ts";
@@ -91,9 +91,13 @@ describe("storeTextMessages (one statement for a batch)", () => {
 });
 
 describe("MessageBatcher", () => {
-  it("keeps seqs gap-free and sends idempotent under concurrent sends and retries into one and many conversations", async () => {
+  it.each([
+    ["through Prisma", false],
+    ["as a prepared statement on its own connection", true],
+  ])("keeps seqs gap-free and sends idempotent under concurrent sends and retries into one and many conversations (%s)", async (_, ownConnection) => {
     const conversations = await Promise.all(range(1, 8).map(() => conversation()));
-    const batcher = new MessageBatcher(server.db, { maxBatch: 16 });
+    const batcher = new MessageBatcher(server.db, { maxBatch: 16, ...(ownConnection && { connectionString: server.config.DATABASE_URL! }) });
+    onTestFinished(() => batcher.close());
     const outgoing = conversations.flatMap((c) =>
       range(1, 20).map((i) => ({ conversationId: c.conversationId, actor: i % 3 ? c.visitorActor : c.agentActor, clientMsgId: randomUUID(), body: `m${i}` })),
     );
@@ -114,6 +118,9 @@ describe("MessageBatcher", () => {
     // Arrival order within one sender is kept.
     const rows = await server.db.message.findMany({ where: { conversationId: conversations[0]!.conversationId }, orderBy: { seq: "asc" } });
     expect(rows.map((row) => row.body)).toEqual(range(1, 20).map((i) => `m${i}`));
+    // The acks carry the rows as stored, createdAt included (read as UTC on either path).
+    const stored = await server.db.message.findMany({ where: { conversationId: conversations[0]!.conversationId } });
+    for (const row of stored) expect(results.find((r) => r.message.id === row.id)!.message.createdAt).toBe(row.createdAt.toISOString());
   });
 
   it("answers each message of a batch with its own result: one bad message fails no neighbour", async () => {
@@ -167,14 +174,15 @@ describe("MessageBatcher", () => {
 
   it("fails every message of a batch with a retriable UNAVAILABLE when the database is down", async () => {
     const down = createDb("postgres://postgres@127.0.0.1:1/nothing");
+    const batcher = new MessageBatcher(down, { connectionString: "postgres://postgres@127.0.0.1:1/nothing" });
     try {
       const { conversationId, visitorActor } = await conversation();
-      const batcher = new MessageBatcher(down);
       const errors = await Promise.all(range(1, 5).map((i) => batcher.send(text(conversationId, `m${i}`), visitorActor).then(() => null, (err: unknown) => err)));
       const log = createLogger("silent");
       expect(errors.map((err) => toWireError(err, log))).toEqual(range(1, 5).map(() => expect.objectContaining({ code: "UNAVAILABLE", retriable: true })));
       await expectGapFree(server.db, conversationId, 0);
     } finally {
+      await batcher.close();
       await down.$disconnect();
     }
   });
@@ -183,7 +191,8 @@ describe("MessageBatcher", () => {
     const conversations = await Promise.all(range(1, 6).map(() => conversation()));
     const otherPool = createDb(process.env.DATABASE_URL ?? server.config.DATABASE_URL!);
     try {
-      const nodes = [new MessageBatcher(server.db, { maxBatch: 8 }), new MessageBatcher(otherPool, { maxBatch: 8 })];
+      const nodes = [new MessageBatcher(server.db, { maxBatch: 8, connectionString: server.config.DATABASE_URL! }), new MessageBatcher(otherPool, { maxBatch: 8, connectionString: server.config.DATABASE_URL! })];
+      onTestFinished(() => Promise.all(nodes.map((node) => node.close())).then(() => undefined));
       // Each node sees the conversations in another order, so their batches lock them in different orders.
       const sends = range(1, 30).flatMap((i) =>
         nodes.flatMap((node, n) => (n ? [...conversations].reverse() : conversations).map((c) => node.send(text(c.conversationId, `n${n} m${i}`), i % 2 ? c.visitorActor : c.agentActor))),
@@ -224,7 +233,8 @@ describe("MessageBatcher on the embedded PGlite", () => {
       conversations.push({ conversationId: conversation.id, visitor: { deviceId: visitor.id } });
     }
     const agentActor: Actor = { kind: "agent", deviceId: agent.deviceId, agentId: agent.id, sessionToken: "unused" };
-    const batcher = new MessageBatcher(db);
+    const batcher = new MessageBatcher(db, { connectionString: embedded.url });
+    onTestFinished(() => batcher.close());
     const outgoing = conversations.flatMap((c) =>
       range(1, 15).map((i) => ({ conversationId: c.conversationId, actor: (i % 2 ? { kind: "visitor", deviceId: c.visitor.deviceId } : agentActor) as Actor, clientMsgId: randomUUID() })),
     );
