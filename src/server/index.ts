@@ -22,6 +22,7 @@ import { Inflight } from "./inflight.ts";
 import { createLimits, type Limits } from "./limits/limits.ts";
 import { visitors } from "./http/visitors.ts";
 import { widgetConfig } from "./http/widget-config.ts";
+import { MessageBatcher, useBatcher } from "./message-batcher.ts";
 import type { Logger } from "./log.ts";
 import type { RedisLink } from "./redis/redis-link.ts";
 import { toWireError } from "./reply.ts";
@@ -116,6 +117,10 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     socket.on("visitor:update-profile", visitorUpdateProfile(ctx));
   });
 
+  // message:send's group commit, with a connection of its own on which its statement is prepared once.
+  // DATABASE_URL: the configured one, or the embedded database's that the boot published (publishConfig).
+  const batcher = useBatcher(db, new MessageBatcher(db, { connectionString: config.DATABASE_URL ?? process.env.DATABASE_URL }));
+
   // golang-im's protocol and HTTP API (goim frames over /ws and GOIM_TCP_PORT): docs/golang-im.md
   const goim = mountGoim(httpServer, { io, db, log, config, presence, limits, store, inflight, isCongested });
 
@@ -181,6 +186,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
       await io.close(); // also stops the HTTP server listening
       httpServer.closeAllConnections();
       await presence.close();
+      await batcher.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Actor } from "../actor.ts";
 import type { Db } from "../db.ts";
 import { ChatError } from "../errors.ts";
 import { conversationIdSchema, newMessageId } from "../ids.ts";
+import { blockedError, isWriterBlocked } from "../blocks/blocks.ts";
 import { findVisibleConversation } from "../conversations/find-visible-conversation.ts";
 import { messageInclude, toMessageView, type MessageView } from "./message-view.ts";
 
@@ -77,6 +78,20 @@ export async function sendMessage(db: Db, input: SendMessageInput, actor: Actor)
     }
     throw err;
   }
+}
+
+/**
+ * A send with every check, one message at a time: what message:send did before writes were batched, and
+ * what still answers uploads and every message a batch left out (storeTextMessages), with its reason.
+ * A blocked visitor's new messages are refused; what it sent before the block stays, and a retry of one of
+ * those (its ack lost) still gets its ack rather than a BLOCKED for a message that is stored.
+ */
+export async function sendMessageChecked(db: Db, input: SendMessageInput, actor: Actor, requestIp?: string): Promise<SendResult> {
+  if (await isWriterBlocked(db, input.conversationId, actor, requestIp)) {
+    const stored = await db.message.findUnique({ where: { senderDeviceId_clientMsgId: { senderDeviceId: actor.deviceId, clientMsgId: input.clientMsgId } }, select: { id: true } });
+    if (!stored) throw blockedError();
+  }
+  return sendMessage(db, input, actor);
 }
 
 /** The upload an image or file message refers to: this device's, in this conversation, not yet sent. */
