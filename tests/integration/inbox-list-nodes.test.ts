@@ -1,25 +1,12 @@
 // The "online" filter of conversation:list asks the presence shared through Redis: a visitor connected to
 // another node counts as online.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../src/core/db.ts";
+import { describe, expect, it } from "vitest";
 import type { InboxEntry, PresenceChange } from "../../src/server/socket/contract.ts";
-import { startTwoNodes, useCluster, type NodeProcess } from "./cluster.ts";
-import { ACK_TIMEOUT_MS, closeAll, connectAgent, connectVisitor, identifyVisitor, seedAgent, send, unwrap, waitFor, type TestSocket } from "./support.ts";
+import { useTwoNodes } from "./two-nodes.ts";
+import { ACK_TIMEOUT_MS, connectAgent, connectVisitor, identifyVisitor, seedAgent, send, unwrap, waitFor, type TestSocket } from "./support.ts";
 
-const cluster = useCluster();
-let db: Db;
-let nodeA: NodeProcess;
-let nodeB: NodeProcess;
-const sockets: TestSocket[] = [];
-
-beforeAll(async () => {
-  ({ db, nodeA, nodeB } = await startTwoNodes(cluster));
-}, 30_000);
-
-afterAll(async () => {
-  closeAll(...sockets);
-  await db?.$disconnect();
-});
+const nodes = useTwoNodes();
+const { track: tracked } = nodes;
 
 const onlineIds = async (socket: TestSocket) => {
   const page = unwrap(await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("conversation:list", { filter: "online" })) as { conversations: InboxEntry[] };
@@ -28,11 +15,11 @@ const onlineIds = async (socket: TestSocket) => {
 
 describe("conversation:list with the online filter on two nodes", () => {
   it("lists a visitor connected to the other node, and drops it once the visitor leaves", async () => {
-    const agent = await seedAgent(db);
-    const agentTab = await connectAgent(nodeB.url, agent.cookie);
-    const [here, there] = await Promise.all([identifyVisitor(nodeA.url, agent.deviceId), identifyVisitor(nodeA.url, agent.deviceId)]);
-    const [hereTab, thereTab] = await Promise.all([connectVisitor(nodeA.url, here.token), connectVisitor(nodeA.url, there.token)]);
-    sockets.push(agentTab, hereTab, thereTab);
+    const agent = await seedAgent(nodes.db);
+    const agentTab = await connectAgent(nodes.nodeB.url, agent.cookie);
+    const [here, there] = await Promise.all([identifyVisitor(nodes.nodeA.url, agent.deviceId), identifyVisitor(nodes.nodeA.url, agent.deviceId)]);
+    const [hereTab, thereTab] = await Promise.all([connectVisitor(nodes.nodeA.url, here.token), connectVisitor(nodes.nodeA.url, there.token)]);
+    [agentTab, hereTab, thereTab].forEach(tracked);
     unwrap(await send(hereTab, here.conversationId, "on node A"));
     unwrap(await send(thereTab, there.conversationId, "also on node A"));
     expect((await onlineIds(agentTab)).sort()).toEqual([here.conversationId, there.conversationId].sort());

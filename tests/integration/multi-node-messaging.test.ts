@@ -1,12 +1,10 @@
 // Two node processes sharing a Redis (this file's own) and a PostgreSQL database: whatever a client does on
 // one node reaches the clients on the other, as if there were one node.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../src/core/db.ts";
+import { describe, expect, it } from "vitest";
 import type { InboxEntry, MessageView, PresenceChange, ReadReceipt } from "../../src/server/socket/contract.ts";
-import { startTwoNodes, useCluster, type NodeProcess } from "./cluster.ts";
+import { useTwoNodes } from "./two-nodes.ts";
 import {
   ACK_TIMEOUT_MS,
-  closeAll,
   connectAgent,
   connectVisitor,
   identifyVisitor,
@@ -18,32 +16,15 @@ import {
   type TestSocket,
 } from "./support.ts";
 
-const cluster = useCluster();
-let db: Db;
-let nodeA: NodeProcess;
-let nodeB: NodeProcess;
-const sockets: TestSocket[] = [];
-
-beforeAll(async () => {
-  ({ db, nodeA, nodeB } = await startTwoNodes(cluster));
-}, 30_000);
-
-afterAll(async () => {
-  closeAll(...sockets);
-  await db?.$disconnect();
-});
-
-const tracked = (socket: TestSocket) => {
-  sockets.push(socket);
-  return socket;
-};
+const nodes = useTwoNodes();
+const { track: tracked } = nodes;
 
 /** An agent connected to node B, and a visitor of that agent who identified on node A (so the conversation is new). */
 async function agentOnBVisitorOnA() {
-  const agent = await seedAgent(db);
-  const agentTab = tracked(await connectAgent(nodeB.url, agent.cookie));
-  const visitor = await identifyVisitor(nodeA.url, agent.deviceId);
-  const visitorTab = tracked(await connectVisitor(nodeA.url, visitor.token));
+  const agent = await seedAgent(nodes.db);
+  const agentTab = tracked(await connectAgent(nodes.nodeB.url, agent.cookie));
+  const visitor = await identifyVisitor(nodes.nodeA.url, agent.deviceId);
+  const visitorTab = tracked(await connectVisitor(nodes.nodeA.url, visitor.token));
   return { agent, agentTab, visitor, visitorTab, conversationId: visitor.conversationId };
 }
 
@@ -83,13 +64,13 @@ describe("two nodes sharing Redis and PostgreSQL", () => {
   });
 
   it("announce presence across nodes, and conversation:list on node B sees a visitor connected to node A", async () => {
-    const agent = await seedAgent(db);
-    const visitor = await identifyVisitor(nodeA.url, agent.deviceId);
-    const agentTab = tracked(await connectAgent(nodeB.url, agent.cookie));
+    const agent = await seedAgent(nodes.db);
+    const visitor = await identifyVisitor(nodes.nodeA.url, agent.deviceId);
+    const agentTab = tracked(await connectAgent(nodes.nodeB.url, agent.cookie));
     const visitorId = visitor.visitor.deviceId;
 
     const online = waitFor<PresenceChange>(agentTab, "presence:changed", (change) => change.deviceId === visitorId);
-    const visitorTab = tracked(await connectVisitor(nodeA.url, visitor.token));
+    const visitorTab = tracked(await connectVisitor(nodes.nodeA.url, visitor.token));
     expect(await online).toMatchObject({ deviceId: visitorId, online: true });
 
     unwrap(await send(visitorTab, visitor.conversationId, "anyone there?")); // an agent's inbox lists conversations with messages
@@ -104,7 +85,7 @@ describe("two nodes sharing Redis and PostgreSQL", () => {
 
   it("keep two tabs of one agent, on different nodes, in step", async () => {
     const { agent, agentTab: tabOnB, visitorTab, conversationId } = await agentOnBVisitorOnA();
-    const tabOnA = tracked(await connectAgent(nodeA.url, agent.cookie));
+    const tabOnA = tracked(await connectAgent(nodes.nodeA.url, agent.cookie));
 
     // The agent's own message reaches its other tab on the other node (and the visitor).
     const [atOtherTab, atVisitor, ack] = await Promise.all([
@@ -133,6 +114,6 @@ describe("two nodes sharing Redis and PostgreSQL", () => {
   });
 
   it("kept both nodes free of warnings", () => {
-    expect([...nodeA.problems(), ...nodeB.problems()]).toEqual([]);
+    expect([...nodes.nodeA.problems(), ...nodes.nodeB.problems()]).toEqual([]);
   });
 });

@@ -2,39 +2,21 @@
 // check runs in the statement that stores, so a block made on one node holds on the other at once, and two
 // nodes' batches into the same conversation keep its seqs gap-free.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../src/core/db.ts";
-import { startTwoNodes, useCluster, type NodeProcess } from "./cluster.ts";
-import { ACK_TIMEOUT_MS, closeAll, connectAgent, connectVisitor, identifyVisitor, seedAgent, send, unwrap, type TestSocket } from "./support.ts";
+import { describe, expect, it } from "vitest";
+import { useTwoNodes } from "./two-nodes.ts";
+import { ACK_TIMEOUT_MS, connectAgent, connectVisitor, identifyVisitor, seedAgent, send, unwrap, } from "./support.ts";
 
-const cluster = useCluster();
-let db: Db;
-let nodeA: NodeProcess;
-let nodeB: NodeProcess;
-const sockets: TestSocket[] = [];
-
-beforeAll(async () => {
-  ({ db, nodeA, nodeB } = await startTwoNodes(cluster));
-}, 30_000);
-
-afterAll(async () => {
-  closeAll(...sockets);
-  await db?.$disconnect();
-});
-
-const tracked = (socket: TestSocket) => {
-  sockets.push(socket);
-  return socket;
-};
+const nodes = useTwoNodes();
+const { track: tracked } = nodes;
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const errorCode = (ack: Awaited<ReturnType<typeof send>>) => (ack.ok ? "ok" : ack.error.code);
 
 describe("batched sends on two nodes", () => {
   it("refuse a visitor on node A the moment its agent on node B blocks it, and accept it again once unblocked", async () => {
-    const agent = await seedAgent(db);
-    const agentTab = tracked(await connectAgent(nodeB.url, agent.cookie));
-    const visitor = await identifyVisitor(nodeA.url, agent.deviceId);
-    const visitorTab = tracked(await connectVisitor(nodeA.url, visitor.token));
+    const agent = await seedAgent(nodes.db);
+    const agentTab = tracked(await connectAgent(nodes.nodeB.url, agent.cookie));
+    const visitor = await identifyVisitor(nodes.nodeA.url, agent.deviceId);
+    const visitorTab = tracked(await connectVisitor(nodes.nodeA.url, visitor.token));
     const { conversationId } = visitor;
     const first = unwrap(await send(visitorTab, conversationId, "before the block")).message;
 
@@ -47,7 +29,7 @@ describe("batched sends on two nodes", () => {
 
     unwrap(await agentTab.timeout(ACK_TIMEOUT_MS).emitWithAck("visitor:unblock", { deviceId: visitor.visitor.deviceId }));
     expect(unwrap(await send(visitorTab, conversationId, "after the unblock")).message.seq).toBe(3);
-    const rows = await db.message.findMany({ where: { conversationId }, orderBy: { seq: "asc" }, select: { seq: true, body: true } });
+    const rows = await nodes.db.message.findMany({ where: { conversationId }, orderBy: { seq: "asc" }, select: { seq: true, body: true } });
     expect(rows).toEqual([
       { seq: 1, body: "before the block" },
       { seq: 2, body: "noted" },
@@ -56,14 +38,14 @@ describe("batched sends on two nodes", () => {
   });
 
   it("keep seqs gap-free and each message stored once when both nodes write one conversation, retries racing across nodes", { timeout: 30_000 }, async () => {
-    const agent = await seedAgent(db);
-    const visitor = await identifyVisitor(nodeA.url, agent.deviceId);
+    const agent = await seedAgent(nodes.db);
+    const visitor = await identifyVisitor(nodes.nodeA.url, agent.deviceId);
     const { conversationId } = visitor;
     const [visitorOnA, visitorOnB, agentOnA, agentOnB] = await Promise.all([
-      connectVisitor(nodeA.url, visitor.token),
-      connectVisitor(nodeB.url, visitor.token),
-      connectAgent(nodeA.url, agent.cookie),
-      connectAgent(nodeB.url, agent.cookie),
+      connectVisitor(nodes.nodeA.url, visitor.token),
+      connectVisitor(nodes.nodeB.url, visitor.token),
+      connectAgent(nodes.nodeA.url, agent.cookie),
+      connectAgent(nodes.nodeB.url, agent.cookie),
     ]);
     [visitorOnA, visitorOnB, agentOnA, agentOnB].forEach(tracked);
     // 24 messages, each sent on one node and retried at the same moment on the other (48 sends: within the
@@ -73,8 +55,8 @@ describe("batched sends on two nodes", () => {
     const acked = acks.map((ack) => unwrap(ack).message);
     for (let i = 0; i < outgoing.length; i++) expect(acked[2 * i + 1]).toEqual(acked[2 * i]);
     expect(acked.filter((_, i) => i % 2 === 0).map((message) => message.seq).sort((a, b) => a - b)).toEqual(range(1, 24));
-    const rows = await db.message.findMany({ where: { conversationId }, orderBy: { seq: "asc" }, select: { seq: true } });
+    const rows = await nodes.db.message.findMany({ where: { conversationId }, orderBy: { seq: "asc" }, select: { seq: true } });
     expect(rows.map((row) => row.seq)).toEqual(range(1, 24));
-    expect(await db.conversation.findUniqueOrThrow({ where: { id: conversationId } })).toMatchObject({ lastSeq: 24 });
+    expect(await nodes.db.conversation.findUniqueOrThrow({ where: { id: conversationId } })).toMatchObject({ lastSeq: 24 });
   });
 });
