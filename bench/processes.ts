@@ -4,7 +4,7 @@
 // interrupted run still stops all of them, by pid.
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { freePort } from "../tests/support/free-port.ts";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { FromWorker, ToWorker } from "./protocol.ts";
@@ -44,13 +44,7 @@ export function readProc(pid: number): ProcSample | undefined {
   }
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -5,7 +5,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_pro
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { freePort } from "../support/free-port.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -34,14 +34,7 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-/** A port nobody listens on right now (the kernel picks it), for servers that cannot bind port 0 and report it. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 

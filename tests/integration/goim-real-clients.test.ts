@@ -261,7 +261,7 @@ class GoReader {
       }
       if (Date.now() > deadline) throw new Error("no frame from the server");
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 200);
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now())); // woken by the next data, or at the deadline
         this.wake = () => {
           clearTimeout(timer);
           resolve();
