@@ -1,9 +1,8 @@
 "use client";
 
-import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
 import { ChatClient, type ChatClientOptions, type ChatState } from "./chat-client.ts";
-
-const EMPTY: ChatState = { connection: "connecting", inbox: {}, messages: {}, history: {}, outbox: [], uploads: [], peerTyping: {} };
+import { useClientState } from "./client-state.ts";
 
 /** One ChatClient for the component's lifetime (or until its options change), and its state as React state. */
 export function useChatClient(options: ChatClientOptions | null): { client: ChatClient | null; state: ChatState } {
@@ -17,7 +16,5 @@ export function useChatClient(options: ChatClientOptions | null): { client: Chat
     return () => created.close();
     // eslint-disable-next-line react-hooks/exhaustive-deps -- a new client only for a new identity
   }, [deviceId, token]);
-  const subscribe = useCallback((listener: () => void) => client?.subscribe(listener) ?? (() => undefined), [client]);
-  const state = useSyncExternalStore(subscribe, () => client?.getState() ?? EMPTY, () => EMPTY);
-  return { client, state };
+  return { client, state: useClientState(client) };
 }

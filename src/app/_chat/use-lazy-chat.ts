@@ -1,9 +1,8 @@
 "use client";
 
-import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useState } from "react";
 import type { ChatClient, ChatClientOptions, ChatState } from "./chat-client.ts";
-
-const EMPTY: ChatState = { connection: "connecting", inbox: {}, messages: {}, history: {}, outbox: [], uploads: [], peerTyping: {} };
+import { useClientState } from "./client-state.ts";
 
 /**
  * The ChatClient module (Socket.IO's client and the protocol) as a chunk of its own, fetched on demand: the
@@ -35,7 +34,5 @@ export function useLazyChatClient(options: ChatClientOptions | null): { client: 
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- a new client only for a new identity
   }, [deviceId, token]);
-  const subscribe = useCallback((listener: () => void) => client?.subscribe(listener) ?? (() => undefined), [client]);
-  const state = useSyncExternalStore(subscribe, () => client?.getState() ?? EMPTY, () => EMPTY);
-  return { client, state };
+  return { client, state: useClientState(client) };
 }
