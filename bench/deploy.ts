@@ -59,7 +59,9 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
 }
 
 const label = (options: DeployOptions, node: string) => `${options.name}-${options.target}-${node}`;
-const profiling = (options: DeployOptions, node: string) => (options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir, "--cpu-prof-name", `${label(options, node)}.cpuprofile`] : []);
+// One directory per server, and Node's own file names (they carry the pid and thread id): a fixed
+// --cpu-prof-name would make every thread of the process (tsx's loader thread too) overwrite the main one's.
+const profiling = (options: DeployOptions, node: string) => (options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", join(options.cpuProfileDir, `${label(options, node)}-cpu-profiles`)] : []);
 
 async function deployRelay(options: DeployOptions, cleanups: (() => Promise<void>)[], stop: () => Promise<void>): Promise<Deployment> {
   const redis = options.mode === "redis" ? await startRedis(join(options.runDir, `${label(options, "redis")}.log`)) : undefined;

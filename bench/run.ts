@@ -33,7 +33,7 @@ const HELP = `npm run bench -- [flags]
   --log-level LEVEL   the servers' LOG_LEVEL (default info)
   --json FILE         also write the figures as JSON
   --cpu-prof          write a V8 CPU profile of every server (node --cpu-prof) into the logs directory,
-                      one .cpuprofile per server, to open in Chrome DevTools; implies --keep-logs
+                      a folder of .cpuprofile files per server (one per thread), for Chrome DevTools; implies --keep-logs
   --keep-logs         keep the servers' logs (always kept when the run fails)
   --quick             a tiny load that only proves the bench works: one node, 2 pairs, 20 msg/s for 1 s
                       (with --modes scale: 20 idle sockets)

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { addIpBlock } from "../../src/core/blocks/blocks.ts";
+import { batcherFor } from "../../src/server/message-batcher.ts";
 import type { MessageView } from "../../src/server/socket/contract.ts";
 import { connectAgent, connectVisitor, identifyVisitor, listConversations, seedAgent, send, unwrap, useServer, waitFor } from "./support.ts";
 import { form, GoimClient, goimVisitor, joined, ok, type GoimMessage, type GoimUser } from "./goim-support.ts";
@@ -112,5 +113,20 @@ describe("a golang-im visitor over TCP and a Parley agent over Socket.IO", () =>
     expect(await form(server.url, "/open/adduser", { shop_id: agent.deviceId })).toMatchObject({ success: false, error: "BLOCKED" });
     expect(await send(visitorSocket, parleyVisitor.conversationId, "let me in")).toMatchObject({ ok: false, error: { code: "BLOCKED" } });
     expect(await server.db.message.count({ where: { conversationId: { in: [visitor.room_id, parleyVisitor.conversationId] } } })).toBe(0);
+  });
+
+  it("group-commits op 23 sends with the other sends of the node (one statement for several messages)", async () => {
+    const agent = await seedAgent(server.db);
+    const clients = await Promise.all(Array.from({ length: 10 }, async () => {
+      const visitor = await goimVisitor(server.url, agent.deviceId);
+      return { visitor, client: await tcpVisitor(visitor) };
+    }));
+    const before = { ...batcherFor(server.db).stats };
+    clients.forEach(({ client }, i) => client.send(23, 40, JSON.stringify({ type: "text", msg: `at once ${i}`, client_msg_id: randomUUID() })));
+    const stored = await Promise.all(clients.map(({ client }) => client.nextOp(24).then((frame) => JSON.parse(frame.body) as GoimMessage)));
+    expect(stored.map(({ msg, seq, room_id }) => ({ msg, seq, room_id }))).toEqual(clients.map(({ visitor }, i) => ({ msg: `at once ${i}`, seq: 1, room_id: visitor.room_id })));
+    const after = batcherFor(server.db).stats;
+    expect(after.stored - before.stored).toBe(10);
+    expect(after.statements - before.statements).toBeLessThan(10); // not one statement (and commit) per message
   });
 });

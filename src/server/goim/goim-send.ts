@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Actor } from "../../core/actor.ts";
-import { assertNotBlocked } from "../../core/blocks/blocks.ts";
 import { ChatError } from "../../core/errors.ts";
-import { sendMessage, sendMessageSchema } from "../../core/messages/send-message.ts";
+import { sendMessageSchema } from "../../core/messages/send-message.ts";
 import type { MessageView } from "../../core/messages/message-view.ts";
+import { batcherFor } from "../message-batcher.ts";
 import { rooms } from "../socket/rooms.ts";
 import type { GoimDeps } from "./types.ts";
 
@@ -21,8 +21,9 @@ export type GoimSend = z.input<typeof goimSendSchema>;
 const UPLOAD_URL = /(?:^|\/)api\/uploads\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
 
 /**
- * Stores a message sent through a golang-im path (/open/push, op 23) with Parley's own send: the same seq,
- * idempotency, read state, rate limit and blocks as a Socket.IO message:send. Then every client of the room
+ * Stores a message sent through a golang-im path (/open/push, op 23) with Parley's own send, through the
+ * node's batcher: the same seq, idempotency, read state, rate limit, blocks and group commit as a Socket.IO
+ * message:send. Then every client of the room
  * hears it: Socket.IO clients as message:sent, goim clients (on any node) as an op 5 push.
  */
 export function goimSend(deps: Pick<GoimDeps, "io" | "db" | "limits" | "inflight" | "isCongested">, actor: Actor, input: GoimSend, address?: string): Promise<MessageView> {
@@ -40,8 +41,8 @@ async function send({ io, db, limits, isCongested }: Pick<GoimDeps, "io" | "db" 
   // An image from elsewhere (a URL that is not one of our uploads) is kept as its URL, in a text message.
   const parsed = sendMessageSchema.safeParse({ conversationId: room_id, clientMsgId: client_msg_id ?? randomUUID(), body: uploadId ? "" : msg, uploadId });
   if (!parsed.success) throw new ChatError("BAD_INPUT", z.prettifyError(parsed.error));
-  await assertNotBlocked(db, parsed.data.conversationId, actor, address);
-  const { message } = await sendMessage(db, parsed.data, actor);
+  // Group-committed with every other send of this node, Socket.IO's included, with the same checks (blocks too).
+  const { message } = await batcherFor(db).send(parsed.data, actor, address);
   io.to(rooms.conversation(message.conversationId)).emit("message:sent", message);
   return message;
 }
