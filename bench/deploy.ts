@@ -146,6 +146,8 @@ async function deployParley(options: DeployOptions, cleanups: (() => Promise<voi
         SIGN_UP_RATE_LIMIT: "off",
         SIGN_IN_ACCOUNT_RATE_LIMIT: "off",
         SIGN_IN_IP_RATE_LIMIT: "off",
+        // Parley's default unless the bench's own environment sets it (to compare writer counts).
+        MESSAGE_WRITERS: process.env.MESSAGE_WRITERS,
       },
       port,
       logFile: join(options.runDir, `${label(options, node)}.log`),

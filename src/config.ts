@@ -52,6 +52,11 @@ const schema = z.object({
   AGENT_SESSION_RECHECK_MS: z.coerce.number().int().positive().default(60_000),
   PRESENCE_GRACE_MS: z.coerce.number().int().nonnegative().default(5000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /**
+   * Messages are stored by this many writers per node, each with one statement in flight and a database
+   * connection of its own; a conversation always goes to the same one. The embedded database takes one.
+   */
+  MESSAGE_WRITERS: z.coerce.number().int().min(1).max(16).default(2),
   /** Where uploaded files are stored; with several nodes, one volume shared by all of them. */
   UPLOADS_DIR: z.string().min(1).default("./uploads"),
   /** The largest upload accepted, in bytes. */

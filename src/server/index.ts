@@ -117,9 +117,11 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
     socket.on("visitor:update-profile", visitorUpdateProfile(ctx));
   });
 
-  // message:send's group commit, with a connection of its own on which its statement is prepared once.
-  // DATABASE_URL: the configured one, or the embedded database's that the boot published (publishConfig).
-  const batcher = useBatcher(db, new MessageBatcher(db, { connectionString: config.DATABASE_URL ?? process.env.DATABASE_URL }));
+  // message:send's group commit, with connections of its own (one per writer) on which its statement is
+  // prepared once. DATABASE_URL: the configured one, or the embedded database's that the boot published
+  // (publishConfig); the embedded database runs one statement at a time, so it gets one writer.
+  const lanes = config.DATABASE_URL ? config.MESSAGE_WRITERS : 1;
+  const batcher = useBatcher(db, new MessageBatcher(db, { lanes, connectionString: config.DATABASE_URL ?? process.env.DATABASE_URL }));
 
   // golang-im's protocol and HTTP API (goim frames over /ws and GOIM_TCP_PORT): docs/golang-im.md
   const goim = mountGoim(httpServer, { io, db, log, config, presence, limits, store, inflight, isCongested });

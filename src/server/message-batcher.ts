@@ -10,11 +10,14 @@ type Pending = BatchItem & { key: string; resolve: (result: SendResult) => void;
 export type BatcherOptions = {
   /** The most messages one statement stores. */
   maxBatch?: number;
-  /** Statements in flight at once; messages arriving meanwhile wait and go together in the next one. */
-  maxInFlight?: number;
   /**
-   * The database, for connections of the batcher's own (one per statement in flight) on which the statement
-   * is prepared once. Without it, the statement goes through Prisma and is planned on every batch.
+   * Writers: every conversation belongs to one lane (by its ID), and each lane has one statement in flight at
+   * a time, so lanes write disjoint sets of conversations and never wait on each other's row locks.
+   */
+  lanes?: number;
+  /**
+   * The database, for connections of the batcher's own (one per lane) on which the statement is prepared
+   * once. Without it, the statement goes through Prisma and is planned on every batch.
    */
   connectionString?: string;
 };
@@ -24,36 +27,37 @@ const TIMESTAMP = 1114;
 const asUtc = (text: string) => new Date(`${text.replace(" ", "T")}Z`);
 const types = { getTypeParser: (oid: number, format?: "text" | "binary") => (oid === TIMESTAMP && format !== "binary" ? asUtc : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig;
 
+/** One writer: its own queue, and at most one statement in flight. */
+type Lane = { queue: Pending[]; busy: boolean; scheduled: boolean };
+
 /**
- * Group commit for message:send, one per process and database. A message is written at once when no
- * statement is in flight (after the current turn of the event loop, so messages that arrived together go
- * together); while statements are in flight, arriving messages queue and the next free slot writes them all
- * in one statement (storeTextMessages): the busier the node, the larger the batches, and a lone message
- * waits for nothing. Each promise settles only after the statement that stored its message committed, so an
- * ok ack still means stored. A message the batch left out (a replay, NOT_FOUND, BLOCKED, ...) and every
- * message of a batch whose statement failed take the single-message path, which answers each with its own
- * result: one bad message never fails its neighbours, and a database that is down fails each of them as it
- * would have alone (UNAVAILABLE, retriable). Uploads take the single-message path directly.
+ * Group commit for message:send, one per process and database. Each conversation belongs to one lane. A
+ * message is written at once when its lane has no statement in flight (after the current turn of the event
+ * loop, so messages that arrived together go together); while one is in flight, arriving messages queue and
+ * the lane's next statement writes them all (storeTextMessages): the busier the node, the larger the
+ * batches, and a lone message waits for nothing. Each promise settles only after the statement that stored
+ * its message committed, so an ok ack still means stored. A message the batch left out (a replay,
+ * NOT_FOUND, BLOCKED, ...) and every message of a batch whose statement failed take the single-message path,
+ * which answers each with its own result: one bad message never fails its neighbours, and a database that is
+ * down fails each of them as it would have alone (UNAVAILABLE, retriable). Uploads take the single-message
+ * path directly. A conversation's messages keep their arrival order: one lane, one statement at a time.
  */
 export class MessageBatcher {
-  private readonly queue: Pending[] = [];
-  private inFlight = 0;
-  private scheduled = false;
+  private readonly lanes: Lane[];
   private readonly maxBatch: number;
-  private readonly maxInFlight: number;
-  /** Statements run and messages they stored, since the start. */
-  readonly stats = { statements: 0, stored: 0 };
+  /** Statements run and messages they stored since the start, and the most lanes that had one in flight at once. */
+  readonly stats = { statements: 0, stored: 0, peakBusyLanes: 0 };
   private readonly pool?: pg.Pool;
   private readonly run?: RunStatement;
 
   constructor(
     private readonly db: Db,
-    { maxBatch = 256, maxInFlight = 1, connectionString }: BatcherOptions = {},
+    { maxBatch = 256, lanes = 2, connectionString }: BatcherOptions = {},
   ) {
     this.maxBatch = maxBatch;
-    this.maxInFlight = maxInFlight;
+    this.lanes = Array.from({ length: Math.max(1, lanes) }, () => ({ queue: [], busy: false, scheduled: false }));
     if (connectionString) {
-      const pool = new pg.Pool({ connectionString, max: maxInFlight, types });
+      const pool = new pg.Pool({ connectionString, max: this.lanes.length, types });
       pool.on("error", () => undefined); // an idle connection that drops: the next statement opens another, or fails its batch
       this.pool = pool;
       this.run = async (text, values) => (await pool.query({ name: "parley-store-batch", text, values })).rows;
@@ -67,41 +71,43 @@ export class MessageBatcher {
 
   send(input: SendMessageInput, actor: Actor, requestIp?: string): Promise<SendResult> {
     if (input.uploadId) return sendMessageChecked(this.db, input, actor, requestIp);
+    const lane = this.lanes[laneOf(input.conversationId, this.lanes.length)]!;
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, actor, requestIp, key: `${actor.deviceId}/${input.clientMsgId.toLowerCase()}`, resolve, reject });
-      this.schedule();
+      lane.queue.push({ input, actor, requestIp, key: `${actor.deviceId}/${input.clientMsgId.toLowerCase()}`, resolve, reject });
+      this.schedule(lane);
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight || !this.queue.length) return;
-    this.scheduled = true;
+  private schedule(lane: Lane): void {
+    if (lane.scheduled || lane.busy || !lane.queue.length) return;
+    lane.scheduled = true;
     setImmediate(() => {
-      this.scheduled = false;
-      while (this.inFlight < this.maxInFlight && this.queue.length) this.start(this.take());
+      lane.scheduled = false;
+      if (!lane.busy && lane.queue.length) this.start(lane, this.take(lane));
     });
   }
 
-  /** The next batch in arrival order; a second message with the same (sender, clientMsgId) waits for the next one. */
-  private take(): Pending[] {
+  /** The lane's next batch in arrival order; a second message with the same (sender, clientMsgId) waits for the next one. */
+  private take(lane: Lane): Pending[] {
     const batch: Pending[] = [];
     const keys = new Set<string>();
     const rest: Pending[] = [];
-    for (const item of this.queue.splice(0)) {
+    for (const item of lane.queue.splice(0)) {
       if (batch.length < this.maxBatch && !keys.has(item.key)) {
         keys.add(item.key);
         batch.push(item);
       } else rest.push(item);
     }
-    this.queue.push(...rest);
+    lane.queue.push(...rest);
     return batch;
   }
 
-  private start(batch: Pending[]): void {
-    this.inFlight++;
+  private start(lane: Lane, batch: Pending[]): void {
+    lane.busy = true;
+    this.stats.peakBusyLanes = Math.max(this.stats.peakBusyLanes, this.lanes.filter((other) => other.busy).length);
     void this.write(batch).finally(() => {
-      this.inFlight--;
-      this.schedule();
+      lane.busy = false;
+      this.schedule(lane);
     });
   }
 
@@ -115,7 +121,7 @@ export class MessageBatcher {
       // Nothing of the batch was stored (one statement). Each message alone gets its own answer.
       rows = batch.map(() => null);
     }
-    // The slot is free again once the statement is done: answering what it left out (a replay, a refusal)
+    // The lane is free again once the statement is done: answering what it left out (a replay, a refusal)
     // takes the single-message path without holding up the next batch.
     batch.forEach((item, i) => {
       const row = rows[i];
@@ -123,6 +129,13 @@ export class MessageBatcher {
       else sendMessageChecked(this.db, item.input, item.actor, item.requestIp).then(item.resolve, item.reject);
     });
   }
+}
+
+/** The lane of a conversation: FNV-1a of its ID, so any ID spreads evenly. */
+export function laneOf(conversationId: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < conversationId.length; i++) hash = Math.imul(hash ^ conversationId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % lanes;
 }
 
 const batchers = new WeakMap<Db, MessageBatcher>();

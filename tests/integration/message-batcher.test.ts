@@ -13,7 +13,7 @@ import { storeTextMessages } from "../../src/core/messages/store-messages.ts";
 import { startEmbeddedPostgres } from "../../src/server/db/embedded-postgres.ts";
 import { applyMigrations } from "../../src/server/db/migrate.ts";
 import { createLogger } from "../../src/server/log.ts";
-import { MessageBatcher } from "../../src/server/message-batcher.ts";
+import { laneOf, MessageBatcher } from "../../src/server/message-batcher.ts";
 import { toWireError } from "../../src/server/reply.ts";
 import { identifyVisitor, seedAgent, useServer } from "./support.ts";
 
@@ -160,7 +160,7 @@ describe("MessageBatcher", () => {
     // A message the database refuses, as a constraint would: the whole statement fails.
     await server.db.$executeRawUnsafe(`ALTER TABLE "Message" ADD CONSTRAINT "test_poison" CHECK ("body" <> 'poison')`);
     try {
-      const batcher = new MessageBatcher(server.db, { maxInFlight: 1 });
+      const batcher = new MessageBatcher(server.db, { lanes: 1 });
       const bodies = range(1, 20).map((i) => (i === 7 ? "poison" : `m${i}`));
       const outcomes = await Promise.all(bodies.map((body, i) => codeOf(batcher.send(text(conversationId, body), i % 2 ? visitorActor : agentActor))));
       expect(outcomes.filter((o) => o !== "ok")).toHaveLength(1);
@@ -185,6 +185,37 @@ describe("MessageBatcher", () => {
       await batcher.close();
       await down.$disconnect();
     }
+  });
+
+  it("writes with several lanes at once, each conversation in one lane, in arrival order and gap-free", async () => {
+    // Conversations until both lanes have two (the lane follows from the random conversation ID).
+    const byLane: Awaited<ReturnType<typeof conversation>>[][] = [[], []];
+    while (byLane.some((lane) => lane.length < 2)) {
+      const c = await conversation();
+      byLane[laneOf(c.conversationId, 2)]!.push(c);
+    }
+    const conversations = byLane.flat();
+    const batcher = new MessageBatcher(server.db, { lanes: 2, maxBatch: 16, connectionString: server.config.DATABASE_URL! });
+    onTestFinished(() => batcher.close());
+    const sends = range(1, 40).flatMap((i) => conversations.map((c) => batcher.send(text(c.conversationId, `m${i}`), i % 2 ? c.visitorActor : c.agentActor)));
+    const results = await Promise.all(sends);
+    expect(batcher.stats.peakBusyLanes).toBe(2); // both lanes had a statement in flight at the same time
+    expect(batcher.stats.stored).toBe(sends.length);
+    for (const c of conversations) {
+      await expectGapFree(server.db, c.conversationId, 40);
+      const own = results.filter((r) => r.message.conversationId === c.conversationId).map((r) => [r.message.seq, r.message.body]);
+      expect(own).toEqual(range(1, 40).map((i) => [i, `m${i}`])); // each conversation's messages in the order they were sent
+    }
+  });
+
+  it("spreads conversations over the lanes, always the same lane for one conversation", () => {
+    const ids = range(1, 2000).map((i) => conversationIdOf(newDeviceId(), `agent-${i}`));
+    for (const lanes of [2, 3, 4]) {
+      const counts = Array.from({ length: lanes }, () => 0);
+      for (const id of ids) counts[laneOf(id, lanes)]!++;
+      for (const count of counts) expect(count).toBeGreaterThan((ids.length / lanes) * 0.85);
+    }
+    expect(ids.every((id) => laneOf(id, 3) === laneOf(id, 3))).toBe(true);
   });
 
   it("keeps seqs gap-free with two processes' batchers writing the same conversations at once", async () => {
