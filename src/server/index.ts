@@ -121,7 +121,7 @@ export function createApp(httpServer: HttpServer, { config, db, log, next, redis
   // prepared once. DATABASE_URL: the configured one, or the embedded database's that the boot published
   // (publishConfig); the embedded database runs one statement at a time, so it gets one writer.
   const lanes = config.DATABASE_URL ? config.MESSAGE_WRITERS : 1;
-  const batcher = useBatcher(db, new MessageBatcher(db, { lanes, connectionString: config.DATABASE_URL ?? process.env.DATABASE_URL }));
+  const batcher = useBatcher(db, new MessageBatcher(db, { lanes, log, connectionString: config.DATABASE_URL ?? process.env.DATABASE_URL }));
 
   // golang-im's protocol and HTTP API (goim frames over /ws and GOIM_TCP_PORT): docs/golang-im.md
   const goim = mountGoim(httpServer, { io, db, log, config, presence, limits, store, inflight, isCongested });

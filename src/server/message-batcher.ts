@@ -4,6 +4,7 @@ import type { Db } from "../core/db.ts";
 import { toMessageView } from "../core/messages/message-view.ts";
 import { sendMessageChecked, type SendMessageInput, type SendResult } from "../core/messages/send-message.ts";
 import { storeTextMessages, type BatchItem, type RunStatement } from "../core/messages/store-messages.ts";
+import type { Logger } from "./log.ts";
 
 type Pending = BatchItem & { key: string; resolve: (result: SendResult) => void; reject: (err: unknown) => void };
 
@@ -20,6 +21,8 @@ export type BatcherOptions = {
    * once. Without it, the statement goes through Prisma and is planned on every batch.
    */
   connectionString?: string;
+  /** Where a statement that failed is reported (its messages are then answered one by one). */
+  log?: Logger;
 };
 
 // Prisma reads "timestamp without time zone" columns as UTC; pg would read them as local time.
@@ -49,12 +52,14 @@ export class MessageBatcher {
   readonly stats = { statements: 0, stored: 0, peakBusyLanes: 0 };
   private readonly pool?: pg.Pool;
   private readonly run?: RunStatement;
+  private readonly log?: Logger;
 
   constructor(
     private readonly db: Db,
-    { maxBatch = 256, lanes = 2, connectionString }: BatcherOptions = {},
+    { maxBatch = 256, lanes = 2, connectionString, log }: BatcherOptions = {},
   ) {
     this.maxBatch = maxBatch;
+    this.log = log;
     this.lanes = Array.from({ length: Math.max(1, lanes) }, () => ({ queue: [], busy: false, scheduled: false }));
     if (connectionString) {
       const pool = new pg.Pool({ connectionString, max: this.lanes.length, types });
@@ -117,8 +122,9 @@ export class MessageBatcher {
       this.stats.statements++;
       rows = await storeTextMessages(this.db, batch, this.run);
       this.stats.stored += rows.filter(Boolean).length;
-    } catch {
+    } catch (err) {
       // Nothing of the batch was stored (one statement). Each message alone gets its own answer.
+      this.log?.warn({ err, messages: batch.length }, "batch statement failed; storing its messages one by one");
       rows = batch.map(() => null);
     }
     // The lane is free again once the statement is done: answering what it left out (a replay, a refusal)
