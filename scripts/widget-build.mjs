@@ -97,6 +97,18 @@ export function visitorWindowScripts(metafile) {
   return { entry, preload: [...first].filter((file) => file !== entry), lazy };
 }
 
+/**
+ * The visitor window's scripts built in memory, exactly as buildVisitorWindow writes them to public/im: the
+ * first load (the entry first, then its static imports) and the lazy chunks, each file with its bytes.
+ */
+export async function visitorWindowScriptFiles(cwd = process.cwd()) {
+  const result = await build({ ...VISITOR_WINDOW_BUILD_OPTIONS, absWorkingDir: cwd, outdir: VISITOR_WINDOW_PUBLIC_DIR, write: false, logLevel: "silent" });
+  const contents = new Map(result.outputFiles.map((file) => [path.relative(cwd, file.path), file.contents]));
+  const { entry, preload, lazy } = visitorWindowScripts(result.metafile);
+  const files = (list) => list.map((file) => ({ name: path.basename(file), contents: contents.get(file) }));
+  return { firstLoad: files([entry, ...preload]), lazy: files(lazy) };
+}
+
 /** Tailwind's CSS for the visitor window, minified. */
 export async function visitorWindowCss(cwd = process.cwd()) {
   const from = path.join(cwd, VISITOR_WINDOW_CSS);
