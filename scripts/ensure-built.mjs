@@ -86,12 +86,14 @@ if (windowReason) {
   }
 }
 
-// 3. The Next.js app. src/server/ runs under tsx and src/widget/ is bundled above, so neither is
-// compiled by Next. public/widget.js and public/im are left out because they are our own output and Next
-// reads public/ from disk when the server starts, so they never need a Next rebuild.
+// 3. The Next.js app. src/server/ runs under tsx, and src/widget/ and src/app/im/ (all but its route handler)
+// are bundled above, so none of them is compiled by Next. public/widget.js and public/im are left out because
+// they are our own output and Next reads public/ from disk when the server starts, so they never need a Next
+// rebuild.
+const isVisitorWindowOnly = (p) => path.dirname(p) === path.join("src", "app", "im") && path.basename(p) !== "route.ts";
 const nextInputs = newest(
   ["src", "public", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"],
-  (p) => p === path.join("src", "server") || p === path.join("src", "widget") || p === path.join("public", "widget.js") || p === VISITOR_WINDOW_PUBLIC_DIR || isTest(p),
+  (p) => p === path.join("src", "server") || p === path.join("src", "widget") || p === path.join("public", "widget.js") || p === VISITOR_WINDOW_PUBLIC_DIR || isVisitorWindowOnly(p) || isTest(p),
 );
 const nextReason = staleReason(".next/BUILD_ID", nextInputs);
 if (nextReason) {
