@@ -68,14 +68,15 @@ if (widgetReason) {
 // 2. The visitor window (/im): its browser files in public/im, its server half and manifest in build/im. The
 // manifest lists the source files the build read, so an edit to any of them (or to how it is built) rebuilds it.
 const windowManifest = path.join(VISITOR_WINDOW_SERVER_DIR, "manifest.json");
-const windowInputs = () => {
+const windowBuild = (() => {
   try {
-    return JSON.parse(fs.readFileSync(windowManifest, "utf8")).inputs;
+    return JSON.parse(fs.readFileSync(windowManifest, "utf8"));
   } catch {
-    return [];
+    return { inputs: [] };
   }
-};
-const windowReason = staleReason(windowManifest, newest([...windowInputs(), "scripts/widget-build.mjs", "package-lock.json"]));
+})();
+const windowFilesGone = windowBuild.entry && !fs.existsSync(path.join("public", windowBuild.entry)) ? `public${windowBuild.entry} missing` : undefined;
+const windowReason = staleReason(windowManifest, newest([...windowBuild.inputs, "scripts/widget-build.mjs", "package-lock.json"])) ?? windowFilesGone;
 if (windowReason) {
   console.log(`building the visitor window into ${VISITOR_WINDOW_PUBLIC_DIR} (${windowReason})`);
   try {

@@ -19,10 +19,11 @@ const serverDir = () => path.join(process.cwd(), "build/im"); // VISITOR_WINDOW_
  * production; in development built again for every page, so an edit shows on the next reload.
  */
 let built: Promise<Built> | undefined;
+let building: Promise<unknown> | undefined; // development: pages asked for together share one build
 async function load(): Promise<Built> {
   if (isDev) {
     const { buildVisitorWindow } = (await import(/* turbopackIgnore: true */ /* webpackIgnore: true */ pathToFileURL(path.join(process.cwd(), "scripts/widget-build.mjs")).href)) as typeof import("../../../scripts/widget-build.mjs");
-    await buildVisitorWindow();
+    await (building ??= buildVisitorWindow().finally(() => (building = undefined)));
   }
   const assets = JSON.parse(await readFile(path.join(serverDir(), "manifest.json"), "utf8")) as VisitorWindowAssets;
   const url = `${pathToFileURL(path.join(serverDir(), "render.mjs")).href}${isDev ? `?at=${Date.now()}` : ""}`;
