@@ -28,12 +28,13 @@ COPY scripts/prisma-generate.mjs ./scripts/
 COPY prisma ./prisma
 RUN npm ci
 
-# --- build: the Next.js production build and public/widget.js -----------------------------------
+# --- build: the Next.js production build, public/widget.js and the visitor window ---------------
 FROM base AS build
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 COPY --from=deps /app/src/generated ./src/generated
-# `npm run build` = scripts/ensure-built.mjs --force: esbuild bundles the widget loader, then `next build`.
+# `npm run build` = scripts/ensure-built.mjs --force: esbuild bundles the widget loader and the visitor window
+# (public/im for browsers, build/im for its route handler), then `next build`.
 # The build cache is not needed to serve and would only make the image bigger.
 RUN npm run build && rm -rf .next/cache
 
@@ -59,6 +60,7 @@ COPY src ./src
 COPY prisma ./prisma
 COPY scripts ./scripts
 COPY --from=build /app/public ./public
+COPY --from=build /app/build ./build
 # Next writes its runtime cache under .next, so the app user owns it; everything else stays read-only to it.
 COPY --from=build --chown=node:node /app/.next ./.next
 # The two places the app writes: uploaded files (share one volume between nodes) and the embedded

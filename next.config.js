@@ -43,6 +43,8 @@ const nextConfig = (phase) => {
       { source: "/:path*", headers: everywhere },
       { source: "/im", headers: [{ key: "Content-Security-Policy", value: contentSecurityPolicy({ isDev, isFramable: true }) }] },
       { source: "/im.html", headers: [{ key: "Content-Security-Policy", value: contentSecurityPolicy({ isDev, isFramable: true }) }] },
+      // The visitor window's scripts and styles (scripts/widget-build.mjs): content-hashed names, so a file never changes.
+      { source: "/im/:file+", headers: [{ key: "Cache-Control", value: "public, max-age=31536000, immutable" }] },
       // Everything but the visitor window (and its old name): "/" included, since (.*) also matches nothing.
       {
         source: "/((?!im$|im\\.html$).*)",

@@ -1,26 +1,24 @@
 // What a host page and the visitor window download: the loader script (public/widget.js) and the
-// visitor window's first-load JavaScript, from the production build in .next. Sizes are gzip level 9.
+// visitor window's JavaScript. Sizes are gzip level 9, each file counted once.
 //
-// First load of /im = the App Router's root main files (build-manifest.json `rootMainFiles`: React, Next's
-// runtime, Turbopack's chunk loader) plus the chunks of /im's layouts and page (`entryJSFiles` of
-// .next/server/app/im/page_client-reference-manifest.js), each file once. Polyfills are left out: they
-// load only in browsers without ES modules (`nomodule`).
-//
-// `lazy` is what those files fetch by import() (Turbopack's chunk loader names each chunk as a
-// "static/chunks/….js" string), followed transitively: the visitor window asks for its conversation, profile
-// forms and chat client as it mounts, beside its identity request, so first load + lazy is all the JavaScript
-// a visitor downloads before the conversation shows.
+// The visitor window (/im) is an esbuild bundle of its own (scripts/widget-build.mjs), built here in memory
+// with the options scripts/ensure-built.mjs builds public/im with, so the figures are those of the files it
+// serves. First load = the entry script and the chunks it imports statically: what the page's
+// <script type="module"> and its modulepreloads fetch. `lazy` = the chunks reached only by import(), followed
+// transitively: the visitor window asks for its conversation, profile forms and chat client as it mounts,
+// beside its identity request, so first load + lazy is all the JavaScript a visitor downloads before the
+// conversation shows.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runInNewContext } from "node:vm";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
-import { WIDGET_BUILD_OPTIONS } from "../scripts/widget-build.mjs";
+import { visitorWindowScriptFiles, WIDGET_BUILD_OPTIONS } from "../scripts/widget-build.mjs";
 import { ROOT } from "./processes.ts";
 
 export type BundleSizes = {
   loader: { gzipBytes: number; bytes: number; source: string };
   visitorWindow:
+    // buildId: the entry script's name, which carries its content hash
     | { gzipBytes: number; bytes: number; files: number; buildId: string; lazy: { gzipBytes: number; bytes: number; files: number } }
     | { missing: string };
 };
@@ -39,41 +37,20 @@ async function loaderSize(): Promise<BundleSizes["loader"]> {
   return { bytes: data.length, gzipBytes: gzipSize(data), source: "src/widget/loader.ts built in memory (no public/widget.js)" };
 }
 
-function visitorWindowSize(): BundleSizes["visitorWindow"] {
-  const next = join(ROOT, ".next");
-  const clientManifest = join(next, "server/app/im/page_client-reference-manifest.js");
-  if (!existsSync(join(next, "BUILD_ID")) || !existsSync(clientManifest)) return { missing: "no build" };
-  const buildManifest = JSON.parse(readFileSync(join(next, "build-manifest.json"), "utf8")) as { rootMainFiles?: string[] };
-  const sandbox: { globalThis?: unknown; __RSC_MANIFEST?: Record<string, { entryJSFiles?: Record<string, string[]> }> } = {};
-  sandbox.globalThis = sandbox;
-  runInNewContext(readFileSync(clientManifest, "utf8"), sandbox);
-  const page = sandbox.__RSC_MANIFEST?.["/im/page"];
-  if (!page?.entryJSFiles) return { missing: "no build (the /im manifest has no entryJSFiles: an unknown Next.js build layout)" };
-  const files = new Set([...(buildManifest.rootMainFiles ?? []), ...Object.values(page.entryJSFiles).flat()]);
-  const first = sizeOf(next, files);
-  const lazy = new Set<string>();
-  const queue = [...files];
-  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
-    for (const [, chunk] of readFileSync(join(next, file), "utf8").matchAll(/"(static\/chunks\/[^"]+\.js)"/g)) {
-      if (files.has(chunk!) || lazy.has(chunk!)) continue;
-      lazy.add(chunk!);
-      queue.push(chunk!);
-    }
+async function visitorWindowSize(): Promise<BundleSizes["visitorWindow"]> {
+  try {
+    const { firstLoad, lazy } = await visitorWindowScriptFiles(ROOT);
+    return { ...sizeOf(firstLoad), files: firstLoad.length, buildId: firstLoad[0]!.name, lazy: { ...sizeOf(lazy), files: lazy.length } };
+  } catch (err) {
+    return { missing: `the build failed: ${(err as Error).message}` };
   }
-  return { ...first, files: files.size, buildId: readFileSync(join(next, "BUILD_ID"), "utf8").trim(), lazy: { ...sizeOf(next, lazy), files: lazy.size } };
 }
 
-function sizeOf(next: string, files: Iterable<string>): { bytes: number; gzipBytes: number } {
-  let bytes = 0;
-  let gzipBytes = 0;
-  for (const file of files) {
-    const data = readFileSync(join(next, file));
-    bytes += data.length;
-    gzipBytes += gzipSize(data);
-  }
-  return { bytes, gzipBytes };
-}
+const sizeOf = (files: { contents: Uint8Array }[]): { bytes: number; gzipBytes: number } => ({
+  bytes: files.reduce((sum, file) => sum + file.contents.length, 0),
+  gzipBytes: files.reduce((sum, file) => sum + gzipSize(file.contents), 0),
+});
 
 export async function bundleSizes(): Promise<BundleSizes> {
-  return { loader: await loaderSize(), visitorWindow: visitorWindowSize() };
+  return { loader: await loaderSize(), visitorWindow: await visitorWindowSize() };
 }

@@ -5,7 +5,7 @@
 // Freshness is judged by file modification times only, so deleting a source file goes unnoticed:
 // run `npm run build` after removing a page.
 import { build } from "esbuild";
-import { WIDGET_BUILD_OPTIONS } from "./widget-build.mjs";
+import { buildVisitorWindow, VISITOR_WINDOW_PUBLIC_DIR, VISITOR_WINDOW_SERVER_DIR, WIDGET_BUILD_OPTIONS } from "./widget-build.mjs";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -65,12 +65,36 @@ if (widgetReason) {
   }
 }
 
-// 2. The Next.js app. src/server/ runs under tsx and src/widget/ is bundled above, so neither is
-// compiled by Next. public/widget.js is left out because it is our own output and Next reads
-// public/ from disk when the server starts, so it never needs a Next rebuild.
+// 2. The visitor window (/im): its browser files in public/im, its server half and manifest in build/im. The
+// manifest lists the source files the build read, so an edit to any of them (or to how it is built) rebuilds it.
+const windowManifest = path.join(VISITOR_WINDOW_SERVER_DIR, "manifest.json");
+const windowBuild = (() => {
+  try {
+    return JSON.parse(fs.readFileSync(windowManifest, "utf8"));
+  } catch {
+    return { inputs: [] };
+  }
+})();
+const windowFilesGone = windowBuild.entry && !fs.existsSync(path.join("public", windowBuild.entry)) ? `public${windowBuild.entry} missing` : undefined;
+const windowReason = staleReason(windowManifest, newest([...windowBuild.inputs, "scripts/widget-build.mjs", "package-lock.json"])) ?? windowFilesGone;
+if (windowReason) {
+  console.log(`building the visitor window into ${VISITOR_WINDOW_PUBLIC_DIR} (${windowReason})`);
+  try {
+    await buildVisitorWindow();
+  } catch (err) {
+    console.error(err);
+    process.exit(1);
+  }
+}
+
+// 3. The Next.js app. src/server/ runs under tsx, and src/widget/ and src/app/im/ (all but its route handler)
+// are bundled above, so none of them is compiled by Next. public/widget.js and public/im are left out because
+// they are our own output and Next reads public/ from disk when the server starts, so they never need a Next
+// rebuild.
+const isVisitorWindowOnly = (p) => path.dirname(p) === path.join("src", "app", "im") && path.basename(p) !== "route.ts";
 const nextInputs = newest(
   ["src", "public", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json"],
-  (p) => p === path.join("src", "server") || p === path.join("src", "widget") || p === path.join("public", "widget.js") || isTest(p),
+  (p) => p === path.join("src", "server") || p === path.join("src", "widget") || p === path.join("public", "widget.js") || p === VISITOR_WINDOW_PUBLIC_DIR || isVisitorWindowOnly(p) || isTest(p),
 );
 const nextReason = staleReason(".next/BUILD_ID", nextInputs);
 if (nextReason) {

@@ -79,9 +79,10 @@ async function identify(agentId: string, page: string, referrer: string): Promis
   return reply.data;
 }
 
-type Props = { agentId: string; page: string; referrer: string; initial: Omit<PublicWidgetConfig, "online"> | null };
+/** /im?agent=<agent device ID>&page=<host page URL>&referrer=…, and the agent's widget for the first paint (null: no such agent). */
+export type VisitorWindowProps = { agentId: string; page: string; referrer: string; initial: Omit<PublicWidgetConfig, "online"> | null };
 
-export function VisitorWindow({ agentId, page, referrer, initial }: Props) {
+export function VisitorWindow({ agentId, page, referrer, initial }: VisitorWindowProps) {
   const t = useT(widgetMessages);
   const [session, setSession] = useState<VisitorSession | null>(null);
   const [error, setError] = useState<string | null>(null);
