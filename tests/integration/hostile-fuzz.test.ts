@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../../src/core/errors.ts";
 import type { MessageView, UploadView } from "../../src/server/socket/contract.ts";
+import { SOCKET_HANDLERS } from "../../src/server/socket/event-handlers.ts";
 import {
   ACK_TIMEOUT_MS,
   connectAgent,
@@ -266,9 +267,16 @@ function checkGeneric(payload: unknown, answer: Ack): void {
   if (input !== null && !isObject(input)) expect(answer).toEqual(failure("BAD_INPUT"));
 }
 
-/** Every event a connected socket's server side listens to, less socket.io's own. */
-const listenedEvents = (socket: TestSocket) =>
-  (server.app.io.sockets.sockets.get(socket.id!)?.eventNames() ?? []).filter((event): event is string => typeof event === "string" && !["disconnect", "disconnecting", "error"].includes(event));
+/**
+ * Every event a connected socket's server side answers: its one catch-all listener dispatches the events of
+ * SOCKET_HANDLERS (and it listens to no event by name, but socket.io's own).
+ */
+function listenedEvents(socket: TestSocket): string[] {
+  const serverSide = server.app.io.sockets.sockets.get(socket.id!);
+  expect(serverSide?.listenersAny()).toHaveLength(1);
+  expect(serverSide?.eventNames().filter((event) => !["disconnect", "disconnecting", "error"].includes(String(event)))).toEqual([]);
+  return [...SOCKET_HANDLERS.keys()];
+}
 
 const genericPayload = () => fc.oneof(payloadOf({ allowedOrigins: fc.array(fc.oneof(fc.webUrl(), fc.constantFrom("https://shop.example", "http://localhost:3000", "javascript:alert(1)", "*", "null")), { maxLength: 4 }), rotateIdentitySecret: fc.constantFrom(true, false, "true"), limit: numberish, conversationId: ids.conversationId() }), junk);
 
