@@ -44,5 +44,11 @@ describe("new IDs", () => {
   it("give message IDs that sort by creation time", () => {
     const ids = Array.from({ length: 100 }, newMessageId);
     expect([...ids].sort()).toEqual(ids);
+    // Many within one millisecond (the counter), across refills of the random pool, all distinct UUIDv7s.
+    const many = Array.from({ length: 5000 }, newMessageId);
+    expect([...many].sort()).toEqual(many);
+    expect(new Set(many).size).toBe(many.length);
+    for (const id of many) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Math.abs(Number.parseInt(many[0]!.replace(/-/g, "").slice(0, 12), 16) - Date.now())).toBeLessThan(5_000); // the time is the clock's
   });
 });

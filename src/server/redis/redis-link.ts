@@ -17,8 +17,10 @@ export type RedisLink = {
 // broadcasts would only queue up behind these helps nobody and grows memory without bound.
 const CONGESTION_LIMIT = 2_000;
 const QUEUE_LIMIT = 10_000;
-// node-redis has no command timeout: a Redis that hangs (or is stopped) leaves publishes waiting silently.
-// Unanswered this long, they are reported, so an operator learns why peers on other nodes hear nothing.
+// Publishes carry no command timeout (node-redis's own, 5 s by default, arms an AbortSignal and a timer for
+// every command: 4% of a busy node's time at one publish per message, docs/benchmarks.md). A Redis that hangs
+// (or is stopped) leaves them waiting, within the queue cap and the backpressure limit; unanswered this long,
+// they are reported, so an operator learns why peers on other nodes hear nothing.
 const STALL_MS = 2_000;
 
 /**
@@ -35,9 +37,9 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisLink>
     commandsQueueMaxLength: QUEUE_LIMIT,
     socket: { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 3_000), connectTimeout: 5_000 },
   };
-  const pub = createClient(options) as RedisClient;
-  const sub = pub.duplicate();
-  const client = pub.duplicate();
+  const pub = createClient({ ...options, commandOptions: { timeout: 0 } }) as RedisClient; // 0: none (see STALL_MS)
+  const sub = createClient(options) as RedisClient;
+  const client = createClient(options) as RedisClient;
   const reportEvery = throttle(5_000);
   for (const [role, c] of [["pub", pub], ["sub", sub], ["client", client]] as const) {
     c.on("error", (err: Error) => reportEvery(() => log.warn({ err, role }, "redis connection error")));
