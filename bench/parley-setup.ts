@@ -12,6 +12,7 @@ import { createDb } from "../src/core/db.ts";
 import { createAgentSession } from "../src/core/sessions/agent-session.ts";
 import { startEmbeddedPostgres } from "../src/server/db/embedded-postgres.ts";
 import { applyMigrations } from "../src/server/db/migrate.ts";
+import { percentiles, type Percentiles } from "./stats.ts";
 
 const SESSION_COOKIE = "authjs.session-token"; // over plain HTTP; it is also the JWT's salt
 
@@ -47,10 +48,11 @@ export async function postgresSettings(adminUrl: string): Promise<string> {
 }
 
 /**
- * The floor under one-transaction-per-message: 50 single-row INSERTs one after another, each its own
- * commit, in a scratch database; the median in ms. With fsync on, this is the disk's flush time.
+ * The floor under one-transaction-per-message: 2,000 single-row INSERTs one after another, each its own
+ * commit, in a scratch database; their p50, p99 and max in ms. With fsync on, this is the disk's flush time,
+ * and its tail is what no message stored before its ack can beat.
  */
-export async function commitLatencyMs(adminUrl: string): Promise<number> {
+export async function commitLatencyMs(adminUrl: string): Promise<Omit<Percentiles, "p95">> {
   const name = `parley_bench_probe_${randomBytes(5).toString("hex")}`;
   await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
   const url = new URL(adminUrl);
@@ -60,12 +62,13 @@ export async function commitLatencyMs(adminUrl: string): Promise<number> {
     await client.connect();
     await client.query("CREATE TABLE probe (id serial PRIMARY KEY, body text NOT NULL)");
     const times: number[] = [];
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 2_000; i++) {
       const startedAt = performance.now();
       await client.query("INSERT INTO probe (body) VALUES ($1)", ["probe"]);
       times.push(performance.now() - startedAt);
     }
-    return times.sort((a, b) => a - b)[25]!;
+    const { p50, p99, max } = percentiles(times);
+    return { p50, p99, max };
   } finally {
     await client.end().catch(() => undefined);
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

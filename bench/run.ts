@@ -165,7 +165,10 @@ async function main(): Promise<void> {
   const usesPostgres = modes.some((mode) => mode !== "pglite");
   const software = [`Node ${process.version}`, `socket.io ${version("socket.io")}`, `socket.io-client ${version("socket.io-client")}`];
   if (modes.includes("redis")) software.push(`@socket.io/redis-adapter ${version("@socket.io/redis-adapter")}`, `redis-server ${redisVersion()}`);
-  if (usesPostgres) software.push(`${await postgresSettings(options.postgresUrl)}, one-row commit p50 ${num(await commitLatencyMs(options.postgresUrl))} ms`);
+  if (usesPostgres) {
+    const commit = await commitLatencyMs(options.postgresUrl);
+    software.push(`${await postgresSettings(options.postgresUrl)}, one-row commit p50 ${num(commit.p50)} · p99 ${num(commit.p99)} · max ${num(commit.max)} ms`);
+  }
   if (modes.includes("pglite")) software.push(`PGlite ${version("@electric-sql/pglite")}`);
   const results: Results = {
     header: {
