@@ -152,9 +152,12 @@ export function useBatcher(db: Db, batcher: MessageBatcher): MessageBatcher {
   return batcher;
 }
 
-/** The process's batcher for this database (one without connections of its own, if none was set). */
+/**
+ * The process's batcher for this database; if none was set, one writer through Prisma (no connections of its
+ * own), which suits any database, the embedded one included.
+ */
 export function batcherFor(db: Db): MessageBatcher {
   let batcher = batchers.get(db);
-  if (!batcher) batchers.set(db, (batcher = new MessageBatcher(db)));
+  if (!batcher) batchers.set(db, (batcher = new MessageBatcher(db, { lanes: 1 })));
   return batcher;
 }
