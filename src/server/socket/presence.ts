@@ -1,4 +1,5 @@
 import { conversationIdsOf } from "../../core/conversations/list-conversations.ts";
+import { conversationIdSchema } from "../../core/ids.ts";
 import type { Config } from "../../config.ts";
 import { rooms } from "./rooms.ts";
 import type { SocketCtx } from "./types.ts";
@@ -9,17 +10,19 @@ import type { SocketCtx } from "./types.ts";
  */
 export function trackPresence({ io, socket, db, log, presence, isShuttingDown }: SocketCtx, config: Pick<Config, "PRESENCE_GRACE_MS">): void {
   const { deviceId } = socket.data.actor;
-  const announce = async (online: boolean) => {
+  // To the rooms of the device's conversations: coming online, those the socket joined at its handshake (no
+  // need to ask again); going offline, some time after its last socket left, asked anew.
+  const announce = async (online: boolean, conversationRooms?: string[]) => {
     const lastSeenAt = new Date();
     await db.device.update({ where: { id: deviceId }, data: { lastSeenAt } });
-    const targets = (await conversationIdsOf(db, socket.data.actor)).map(rooms.conversation);
+    const targets = conversationRooms ?? (await conversationIdsOf(db, socket.data.actor)).map(rooms.conversation);
     if (targets.length) io.to(targets).emit("presence:changed", { deviceId, online, lastSeenAt: lastSeenAt.toISOString() });
   };
   const report = (err: unknown) => log.warn({ err }, "presence update failed");
 
   presence
     .connected(deviceId)
-    .then((cameOnline) => (cameOnline ? announce(true) : undefined))
+    .then((cameOnline) => (cameOnline ? announce(true, [...socket.rooms].filter((room) => conversationIdSchema.safeParse(room).success)) : undefined))
     .catch(report);
   socket.on("disconnect", () => {
     // A node going away disconnects all its sockets; presence.close() then drops all of this node's counts at
