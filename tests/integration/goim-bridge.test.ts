@@ -17,6 +17,14 @@ async function tcpVisitor(visitor: GoimUser): Promise<GoimClient> {
   return joined(client, visitor);
 }
 
+/** An agent connected over Socket.IO, and a golang-im visitor of theirs (not connected yet). */
+async function agentAndGoimVisitor() {
+  const agent = await seedAgent(server.db);
+  const agentSocket = await connectAgent(server.url, agent.cookie);
+  track(agentSocket);
+  return { agent, agentSocket, visitor: await goimVisitor(server.url, agent.deviceId) };
+}
+
 const push = (user: GoimUser, msg: string, extra: Record<string, string> = {}) =>
   form<GoimMessage>(server.url, "/open/push", { room_id: user.room_id, type: "text", msg, user_id: user.user_id, shop_id: user.shop_id, ...extra }, user.token);
 
@@ -53,10 +61,7 @@ describe("a golang-im visitor over TCP and a Parley agent over Socket.IO", () =>
   });
 
   it("stores a native client's op 23 once per client_msg_id, and the agent hears it", async () => {
-    const agent = await seedAgent(server.db);
-    const agentSocket = await connectAgent(server.url, agent.cookie);
-    track(agentSocket);
-    const visitor = await goimVisitor(server.url, agent.deviceId);
+    const { agentSocket, visitor } = await agentAndGoimVisitor();
     const client = await tcpVisitor(visitor);
     const clientMsgId = randomUUID();
     const heard = waitFor<MessageView>(agentSocket, "message:sent");
@@ -71,10 +76,7 @@ describe("a golang-im visitor over TCP and a Parley agent over Socket.IO", () =>
   });
 
   it("tells the Socket.IO side when the goim visitor reads (op 20)", async () => {
-    const agent = await seedAgent(server.db);
-    const agentSocket = await connectAgent(server.url, agent.cookie);
-    track(agentSocket);
-    const visitor = await goimVisitor(server.url, agent.deviceId);
+    const { agentSocket, visitor } = await agentAndGoimVisitor();
     const client = await tcpVisitor(visitor);
     const reply = unwrap(await send(agentSocket, visitor.room_id, "hello"));
     const read = waitFor<{ deviceId: string; lastReadSeq: number }>(agentSocket, "conversation:read");
@@ -84,10 +86,7 @@ describe("a golang-im visitor over TCP and a Parley agent over Socket.IO", () =>
   });
 
   it("shows the goim visitor online to the Parley agent while connected, and offline after", async () => {
-    const agent = await seedAgent(server.db);
-    const agentSocket = await connectAgent(server.url, agent.cookie);
-    track(agentSocket);
-    const visitor = await goimVisitor(server.url, agent.deviceId);
+    const { agentSocket, visitor } = await agentAndGoimVisitor();
     const online = waitFor<{ deviceId: string; online: boolean }>(agentSocket, "presence:changed", (change) => change.deviceId === visitor.user_id);
     const client = await tcpVisitor(visitor);
     expect(await online).toMatchObject({ online: true });

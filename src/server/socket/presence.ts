@@ -1,7 +1,6 @@
 import { conversationIdsOf } from "../../core/conversations/list-conversations.ts";
-import { conversationIdSchema } from "../../core/ids.ts";
 import type { Config } from "../../config.ts";
-import { rooms } from "./rooms.ts";
+import { conversationRoomsAmong, rooms } from "./rooms.ts";
 import type { SocketCtx } from "./types.ts";
 
 /**
@@ -22,7 +21,7 @@ export function trackPresence({ io, socket, db, log, presence, isShuttingDown }:
 
   presence
     .connected(deviceId)
-    .then((cameOnline) => (cameOnline ? announce(true, [...socket.rooms].filter((room) => conversationIdSchema.safeParse(room).success)) : undefined))
+    .then((cameOnline) => (cameOnline ? announce(true, conversationRoomsAmong(socket.rooms)) : undefined))
     .catch(report);
   socket.on("disconnect", () => {
     // A node going away disconnects all its sockets; presence.close() then drops all of this node's counts at

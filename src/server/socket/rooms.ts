@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ConversationId, DeviceId } from "../../core/ids.ts";
+import { conversationIdSchema, type ConversationId, type DeviceId } from "../../core/ids.ts";
 
 /** Every room name is built here. A conversation's room is its ID: the two device IDs concatenated. */
 export const rooms = {
@@ -11,3 +11,6 @@ export const rooms = {
   goim: (id: ConversationId) => `goim:${id}`,
   session: (sessionToken: string) => `session:${createHash("sha256").update(sessionToken).digest("hex").slice(0, 32)}`,
 } as const;
+
+/** The conversation rooms among a socket's rooms (a conversation's room is its ID; every other room has a prefix). */
+export const conversationRoomsAmong = (names: Iterable<string>): string[] => [...names].filter((name) => conversationIdSchema.safeParse(name).success);
